@@ -1,0 +1,9 @@
+DROP TABLE article_slugs;
+DROP TABLE related_links;
+DROP TABLE article_tags;
+DROP TABLE tags;
+DROP TABLE article_authors;
+DROP TABLE articles;
+DROP TABLE authors;
+DROP TABLE sections;
+DROP TABLE photos;

@@ -1,0 +1,187 @@
+//! Settings, read once from the environment (and a `.env` file) at start-up and
+//! passed to whatever needs them. `.env.example` documents every variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Which browser origins may read the API from scripts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin (`*`), without credentials.
+    Any,
+    /// Exactly these origins; none when empty.
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub environment: Environment,
+    pub jwt_secret: Option<String>,
+    pub cors_origins: CorsOrigins,
+    pub media_dir: PathBuf,
+    pub urls: PublicUrls,
+    pub db_pool_size: u32,
+    pub db_timeout: Duration,
+    /// HTTP worker threads; one per core when unset.
+    pub workers: Option<usize>,
+}
+
+/// Builds the absolute links the API hands out.
+#[derive(Debug, Clone)]
+pub struct PublicUrls {
+    base: String,
+}
+
+impl PublicUrls {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The base itself, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn media(&self, key: &str) -> String {
+        format!("{}/media/{key}", self.base)
+    }
+
+    pub fn article(&self, slug: &str) -> String {
+        format!("{}/api/v1/articles/slug/{slug}", self.base)
+    }
+
+    /// An absolute URL for a path starting with `/`.
+    pub fn absolute(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base)
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "data/depeche.sqlite3";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_MEDIA_DIR: &str = "data/media";
+
+impl Settings {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> anyhow::Result<Self> {
+        // A missing .env is normal; a malformed one is worth stopping for.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(e).context("reading .env"),
+        }
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Builds settings from any source of variables, so tests can pass theirs.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let environment = match var("DEPECHE_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => bail!("DEPECHE_ENV must be development or production, not {other:?}"),
+        };
+        let bind: SocketAddr = var("DEPECHE_BIND")
+            .as_deref()
+            .unwrap_or(DEFAULT_BIND)
+            .parse()
+            .context("DEPECHE_BIND must be an address and port, like 127.0.0.1:8080")?;
+        let public_url = var("DEPECHE_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("DEPECHE_PUBLIC_URL must be an absolute http(s) URL, not {public_url:?}");
+        }
+        let cors_origins = match var("DEPECHE_CORS_ORIGINS").as_deref().map(str::trim) {
+            Some("*") => CorsOrigins::Any,
+            Some(list) => CorsOrigins::List(
+                list.split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            ),
+            None => CorsOrigins::List(Vec::new()),
+        };
+        let db_pool_size = parse_number(&var, "DEPECHE_DB_POOL_SIZE", 8)?;
+        let db_timeout_ms = parse_number(&var, "DEPECHE_DB_TIMEOUT_MS", 3000)?;
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind,
+            environment,
+            jwt_secret: var("DEPECHE_JWT_SECRET"),
+            cors_origins,
+            media_dir: var("DEPECHE_MEDIA_DIR")
+                .unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned())
+                .into(),
+            urls: PublicUrls::new(&public_url),
+            db_pool_size: u32::try_from(db_pool_size.max(1)).unwrap_or(u32::MAX),
+            db_timeout: Duration::from_millis(db_timeout_ms),
+            workers: var("DEPECHE_WORKERS")
+                .map(|_| parse_number(&var, "DEPECHE_WORKERS", 1))
+                .transpose()?
+                .map(|n| usize::try_from(n.max(1)).unwrap_or(1)),
+        })
+    }
+}
+
+fn parse_number(var: &impl Fn(&str) -> Option<String>, name: &str, default: u64) -> anyhow::Result<u64> {
+    var(name).map_or(Ok(default), |v| {
+        v.trim()
+            .parse()
+            .with_context(|| format!("{name} must be a whole number, not {v:?}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        Settings::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(s.environment, Environment::Development);
+        assert_eq!(s.urls.base(), "http://127.0.0.1:8080");
+        assert_eq!(s.cors_origins, CorsOrigins::List(vec![]));
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_use() {
+        assert!(from(&[("DEPECHE_ENV", "staging")]).is_err());
+        assert!(from(&[("DEPECHE_BIND", "8080")]).is_err());
+        assert!(from(&[("DEPECHE_PUBLIC_URL", "example.org")]).is_err());
+        assert!(from(&[("DEPECHE_DB_POOL_SIZE", "many")]).is_err());
+    }
+
+    #[test]
+    fn reads_origins_and_public_url() {
+        let s = from(&[
+            ("DEPECHE_CORS_ORIGINS", "https://a.example, https://b.example/"),
+            ("DEPECHE_PUBLIC_URL", "https://news.example/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.cors_origins,
+            CorsOrigins::List(vec!["https://a.example".into(), "https://b.example".into()])
+        );
+        assert_eq!(s.urls.article("x"), "https://news.example/api/v1/articles/slug/x");
+        assert_eq!(
+            from(&[("DEPECHE_CORS_ORIGINS", "*")]).unwrap().cors_origins,
+            CorsOrigins::Any
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! The article list: filters, newest first, keyset pagination.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{Teaser, teasers, visible_teasers};
+use crate::config::PublicUrls;
+use crate::content::{
+    DEFAULT_LIMIT, FieldError, FieldErrors, MAX_LIMIT, Page, Result, authors, cursor, next_cursor,
+    parse_limit, sections, tags,
+};
+use crate::db::schema::{article_authors, article_tags, articles};
+use crate::db::{DbConnection, now};
+
+/// Query parameters of the article list, as sent. Every one is optional.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only this section and its sub-sections (section slug).
+    #[param(example = "politique")]
+    pub section: Option<String>,
+    /// Only articles signed by this author (author slug).
+    #[param(example = "nfamoro-keita")]
+    pub author: Option<String>,
+    /// Only articles with this tag (tag slug).
+    pub tag: Option<String>,
+    /// Only articles published at or after this time (RFC 3339, or a date).
+    #[param(value_type = Option<String>, example = "2025-01-01T00:00:00Z")]
+    pub since: Option<String>,
+    /// Only articles published before this time (RFC 3339, or a date).
+    #[param(value_type = Option<String>, example = "2026-01-01")]
+    pub until: Option<String>,
+    /// Page size, 1 to 100; 20 when absent.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A validated article list request.
+#[derive(Debug)]
+pub struct ListQuery {
+    pub section: Option<String>,
+    pub author: Option<String>,
+    pub tag: Option<String>,
+    pub since: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+    pub limit: i64,
+    /// Publication time (µs since the epoch) and id of the last item seen.
+    pub after: Option<(NaiveDateTime, i64)>,
+}
+
+fn parse_time(field: &str, raw: &str) -> Result<NaiveDateTime, FieldError> {
+    let raw = raw.trim();
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|d| d.and_time(Default::default())))
+        .map_err(|_| FieldError::new(field, "must be an RFC 3339 time or a YYYY-MM-DD date"))
+}
+
+fn parse_slug(field: &str, raw: &str) -> Result<String, FieldError> {
+    let ok = !raw.is_empty()
+        && raw.len() <= 200
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be a slug: lowercase letters, digits and hyphens",
+        ))
+    }
+}
+
+impl ListQuery {
+    pub fn parse(p: &ListParams) -> Result<Self, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let section = p
+            .section
+            .as_deref()
+            .and_then(|s| errors.check(parse_slug("section", s)));
+        let author = p
+            .author
+            .as_deref()
+            .and_then(|s| errors.check(parse_slug("author", s)));
+        let tag = p.tag.as_deref().and_then(|s| errors.check(parse_slug("tag", s)));
+        let since = p
+            .since
+            .as_deref()
+            .and_then(|s| errors.check(parse_time("since", s)));
+        let until = p
+            .until
+            .as_deref()
+            .and_then(|s| errors.check(parse_time("until", s)));
+        let limit = errors.check(parse_limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT));
+        let after = p.cursor.as_deref().and_then(|c| errors.check(parse_cursor(c)));
+        errors.finish(|| Self {
+            section,
+            author,
+            tag,
+            since,
+            until,
+            limit: limit.unwrap_or(DEFAULT_LIMIT),
+            after,
+        })
+    }
+}
+
+fn parse_cursor(raw: &str) -> Result<(NaiveDateTime, i64), FieldError> {
+    let (micros, id) = cursor::decode::<(i64, i64)>(raw)?;
+    DateTime::from_timestamp_micros(micros)
+        .map(|t| (t.naive_utc(), id))
+        .ok_or_else(|| FieldError::new("cursor", "is not a cursor this API issued"))
+}
+
+/// A page of teasers of the articles a reader may see, newest first.
+pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result<Page<Teaser>> {
+    let mut sql = visible_teasers(now()).into_boxed();
+    if let Some(slug) = &q.section {
+        let ids = sections::ids_with_children(conn, slug)?
+            .ok_or_else(|| FieldError::new("section", format!("no section '{slug}'")))?;
+        sql = sql.filter(articles::section_id.eq_any(ids));
+    }
+    if let Some(slug) = &q.author {
+        let id = authors::id_of(conn, slug)?
+            .ok_or_else(|| FieldError::new("author", format!("no author '{slug}'")))?;
+        sql = sql.filter(
+            articles::id.eq_any(
+                article_authors::table
+                    .filter(article_authors::author_id.eq(id))
+                    .select(article_authors::article_id),
+            ),
+        );
+    }
+    if let Some(slug) = &q.tag {
+        let id =
+            tags::id_of(conn, slug)?.ok_or_else(|| FieldError::new("tag", format!("no tag '{slug}'")))?;
+        sql = sql.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag_id.eq(id))
+                    .select(article_tags::article_id),
+            ),
+        );
+    }
+    if let Some(since) = q.since {
+        sql = sql.filter(articles::published_at.ge(since));
+    }
+    if let Some(until) = q.until {
+        sql = sql.filter(articles::published_at.lt(until));
+    }
+    if let Some((at, id)) = q.after {
+        sql = sql.filter(
+            articles::published_at
+                .lt(at)
+                .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+        );
+    }
+    let mut rows = sql
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .limit(q.limit + 1)
+        .load(conn)?;
+    let next_cursor = next_cursor(&mut rows, q.limit, |last| {
+        let micros = last.published_at.map_or(0, |t| t.and_utc().timestamp_micros());
+        cursor::encode(&(micros, last.id))
+    });
+    Ok(Page {
+        items: teasers(conn, rows, urls)?,
+        next_cursor,
+    })
+}

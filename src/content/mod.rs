@@ -1,0 +1,128 @@
+//! The news content: one module per resource, each holding its stored rows, the
+//! shapes the API shows, its queries and its validation.
+
+pub mod articles;
+pub mod authors;
+pub mod cursor;
+pub mod demo;
+pub mod photos;
+pub mod sections;
+pub mod tags;
+pub mod text;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbError;
+
+/// What the content layer reports to its callers.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as E};
+        match e {
+            E::NotFound => Error::NotFound("not found".into()),
+            E::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Error::Conflict("a resource with the same unique value already exists".into())
+            }
+            other => Error::Db(DbError::Query(other)),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One rejected input field and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field, query parameter or header at fault, as the client named it.
+    #[schema(example = "limit")]
+    pub field: String,
+    #[schema(example = "must be a whole number from 1 to 100")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Collects every field error of an input instead of stopping at the first.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// The value, or `None` with its error recorded.
+    pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// `value` when nothing was recorded, else every error.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::Invalid(vec![e])
+    }
+}
+
+/// A page of a list, newest or first items first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(bound = "T: ToSchema")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Page size when the client names none.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Largest page a client may ask for.
+pub const MAX_LIMIT: i64 = 100;
+
+/// Parses a `limit` query parameter: `default` when absent, else 1 to `max`.
+pub fn parse_limit(raw: Option<&str>, default: i64, max: i64) -> Result<i64, FieldError> {
+    let Some(raw) = raw else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<i64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(FieldError::new(
+            "limit",
+            format!("must be a whole number from 1 to {max}"),
+        )),
+    }
+}
+
+/// Given `limit + 1` rows, drops the extra one and returns the cursor that
+/// continues after the last row kept, if there is more.
+pub fn next_cursor<R>(rows: &mut Vec<R>, limit: i64, key_of: impl FnOnce(&R) -> String) -> Option<String> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() <= limit {
+        return None;
+    }
+    rows.truncate(limit);
+    rows.last().map(key_of)
+}

@@ -1,0 +1,63 @@
+//! The HTTP surface: routes, extractors, errors and caching headers. Handlers
+//! parse, call the content layer and shape the response; nothing more.
+
+mod articles;
+mod authors;
+pub mod caching;
+pub mod error;
+mod fallback;
+mod media;
+mod ops;
+mod sections;
+
+use std::sync::Arc;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use fallback::{RouteTable, not_found_or_not_allowed};
+
+use crate::config::PublicUrls;
+use crate::db::Db;
+use crate::media::MediaStore;
+
+/// What every handler may use; shared by all workers.
+pub struct AppState {
+    pub db: Db,
+    pub urls: PublicUrls,
+    pub media: Arc<dyn MediaStore>,
+    /// The OpenAPI document, serialised once.
+    pub openapi_json: Vec<u8>,
+}
+
+/// Registers every route. Routes go through utoipa-actix-web only, so the
+/// OpenAPI document is generated from the very table the server dispatches on.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .service(articles::list)
+            .service(articles::by_slug)
+            .service(articles::by_id)
+            .service(articles::related)
+            .service(sections::list)
+            .service(sections::get)
+            .service(authors::list)
+            .service(authors::get)
+            .service(media::photo),
+    )
+    .service(media::file)
+    .service(ops::healthz)
+    .service(ops::readyz)
+    .service(ops::openapi_json)
+    .service(ops::docs);
+}
+
+/// Parses an id path segment, naming the parameter when it is not one.
+fn parse_id(raw: &str) -> Result<i64, error::ApiError> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        error::ApiError::invalid(vec![crate::content::FieldError::new(
+            "id",
+            "must be a positive whole number",
+        )])
+    })
+}

@@ -1,0 +1,12 @@
+//! Dépêche: a headless news CMS. The library holds everything; the binary
+//! only runs [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod db;
+pub mod http;
+pub mod media;
+pub mod openapi;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,120 @@
+//! The OpenAPI 3.1 description, generated from the routes themselves.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr};
+use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa_actix_web::AppExt;
+
+use crate::http::error::{PROBLEM_JSON, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Dépêche",
+        description = "The JSON API of a daily newspaper: articles, sections, authors and photos for \
+            websites, apps and editorial tools.\n\n\
+            Public reads return published articles only and are cache-friendly: every response \
+            carries an `ETag` and a `Cache-Control` policy, and `If-None-Match` answers \
+            `304 Not Modified`. Errors are RFC 9457 problem documents (`application/problem+json`); \
+            invalid input names each field at fault in `errors`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "articles", description = "Articles, their teasers and related articles"),
+        (name = "sections", description = "Sections of the paper"),
+        (name = "authors", description = "Authors and their bylines"),
+        (name = "photos", description = "Photos and image files"),
+        (name = "operations", description = "Health, readiness and this description"),
+    ),
+    components(
+        schemas(Problem),
+        responses(BadRequest, NotFound, NotModified, ServiceUnavailable, InternalError),
+    ),
+)]
+struct ApiDoc;
+
+fn problem_response(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// Declares reusable responses, referenced by name from the routes.
+macro_rules! responses {
+    ($($name:ident => $description:literal $(, $kind:ident)?;)+) => {$(
+        #[doc = $description]
+        pub struct $name;
+        impl<'r> ToResponse<'r> for $name {
+            fn response() -> (&'r str, RefOr<Response>) {
+                (stringify!($name), responses!(@body $description $(, $kind)?))
+            }
+        }
+    )+};
+    (@body $description:literal) => { problem_response($description) };
+    (@body $description:literal, empty) => {
+        ResponseBuilder::new().description($description).build().into()
+    };
+}
+
+responses! {
+    BadRequest => "The request is invalid: `errors` names each field at fault";
+    NotFound => "No such resource, or not one you may see";
+    NotModified => "The representation named in `If-None-Match` is still current", empty;
+    ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay";
+    InternalError => "The server failed; the cause is logged, not disclosed";
+}
+
+/// Adds the failures any operation may meet to every operation.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, doc: &mut Document) {
+        for item in doc.paths.paths.values_mut() {
+            let operations: [&mut Option<Operation>; 5] = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, name) in [("500", "InternalError"), ("503", "ServiceUnavailable")] {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| Ref::from_response_name(name).into());
+                }
+            }
+        }
+    }
+}
+
+/// The whole document: the routes as registered, plus the description above.
+pub fn document() -> Document {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::http::routes)
+        .split_for_parts();
+    // Modifiers ran on the description before the routes joined it.
+    CommonResponses.modify(&mut doc);
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut json = document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,134 @@
+//! The one application factory: `main` and the tests both build the server here.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, Service};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::{CorsOrigins, Settings};
+use crate::content::demo;
+use crate::db::Db;
+use crate::http::{self, AppState, RouteTable, error};
+use crate::media::LocalDir;
+use crate::openapi;
+
+/// A bound, not yet running, server.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+/// Start-up choices beyond the settings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    /// Load the demo content before serving.
+    pub demo: bool,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings, options: Options) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings.database_url, settings.db_pool_size, settings.db_timeout)?;
+        let media = Arc::new(LocalDir::new(&settings.media_dir));
+        {
+            let (db, media) = (db.clone(), media.clone());
+            web::block(move || -> anyhow::Result<()> {
+                let applied = db.migrate()?;
+                if !applied.is_empty() {
+                    tracing::info!(?applied, "migrations applied");
+                }
+                if options.demo {
+                    let loaded = demo::load(&db, media.as_ref())?;
+                    tracing::info!(articles = loaded.articles, slug = %loaded.main_slug, "demo content ready");
+                }
+                Ok(())
+            })
+            .await
+            .context("start-up task failed")??;
+        }
+
+        let doc = openapi::document();
+        let routes = web::Data::new(RouteTable::from_openapi(&doc));
+        let state = web::Data::new(AppState {
+            db,
+            urls: settings.urls.clone(),
+            media,
+            openapi_json: doc.to_json().context("serialising the OpenAPI document")?.into(),
+        });
+
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let cors_origins = settings.cors_origins.clone();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(routes.clone())
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .configure(http::routes)
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")),
+            )
+            .default_service(web::to(http::not_found_or_not_allowed))
+            .wrap(cors(&cors_origins))
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "no-referrer")),
+            )
+            .wrap(ErrorHandlers::new().default_handler(error::as_problem))
+            // HEAD is GET without a body; the server drops the body itself.
+            .wrap_fn(|mut req, srv| {
+                if req.method() == Method::HEAD {
+                    req.head_mut().method = Method::GET;
+                }
+                srv.call(req)
+            })
+            .wrap(TracingLogger::default())
+        })
+        .shutdown_timeout(30);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Self { server, port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is told to stop (SIGINT or SIGTERM), then
+    /// lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([header::ETAG, header::LINK, header::LOCATION, header::RETRY_AFTER])
+        .max_age(3600);
+    match origins {
+        CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
+        CorsOrigins::List(list) => list.iter().fold(cors, |cors, origin| cors.allowed_origin(origin)),
+    }
+}

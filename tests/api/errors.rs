@@ -1,0 +1,82 @@
+//! Bad requests get problem documents naming what is wrong; never a 500.
+
+use actix_web::http::Method;
+
+use crate::helpers::{Backend, TestApp};
+
+pub async fn bad_query_parameters_are_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.load_demo();
+    let cases: &[(&str, &[&str])] = &[
+        ("/api/v1/articles?limit=abc", &["limit"]),
+        ("/api/v1/articles?limit=1000", &["limit"]),
+        ("/api/v1/articles?limit=0", &["limit"]),
+        ("/api/v1/articles?limit=-5", &["limit"]),
+        ("/api/v1/articles?cursor=not-a-cursor", &["cursor"]),
+        // Valid base64 of JSON, but not a key this API issues.
+        ("/api/v1/articles?cursor=eyJhIjoxfQ", &["cursor"]),
+        ("/api/v1/articles?cursor=WzEsMiwzXQ", &["cursor"]),
+        ("/api/v1/articles?since=yesterday", &["since"]),
+        ("/api/v1/articles?until=2025-13-45", &["until"]),
+        (
+            "/api/v1/articles?section=Politique%20G%C3%A9n%C3%A9rale",
+            &["section"],
+        ),
+        ("/api/v1/articles?section=nowhere", &["section"]),
+        ("/api/v1/articles?author=nobody", &["author"]),
+        ("/api/v1/articles?tag=none", &["tag"]),
+        (
+            "/api/v1/articles?limit=x&since=y&cursor=z",
+            &["since", "limit", "cursor"],
+        ),
+        ("/api/v1/authors?limit=101", &["limit"]),
+        (
+            "/api/v1/authors?cursor=%27%3B%20DROP%20TABLE%20authors%3B--",
+            &["cursor"],
+        ),
+        ("/api/v1/articles/1/related?limit=50", &["limit"]),
+        ("/api/v1/articles/abc", &["id"]),
+        ("/api/v1/articles/-1", &["id"]),
+        ("/api/v1/articles/99999999999999999999999", &["id"]),
+        ("/api/v1/photos/1.5", &["id"]),
+    ];
+    for (path, fields) in cases {
+        let res = app.get(path).await;
+        assert_eq!(res.invalid_fields(), *fields, "{path}");
+        assert_eq!(res.header("cache-control"), Some("no-store"), "{path}");
+    }
+    // Repeating a parameter is a malformed query string.
+    app.get("/api/v1/articles?limit=1&limit=2").await.problem(400);
+}
+
+pub async fn unknown_things_are_404_problems(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.load_demo();
+    for path in [
+        "/",
+        "/api/v2/articles",
+        "/api/v1/articles/slug/no-such-article",
+        "/api/v1/articles/424242",
+        "/api/v1/articles/424242/related",
+        "/api/v1/sections/no-such-section",
+        "/api/v1/authors/no-such-author",
+        "/api/v1/photos/424242",
+        "/media/../../etc/passwd",
+        "/media/0000000000000000000000000000000000000000000000000000000000000000.png",
+    ] {
+        app.get(path).await.problem(404);
+    }
+}
+
+pub async fn wrong_methods_are_405_with_allow(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (method, path) in [
+        (Method::DELETE, "/api/v1/sections"),
+        (Method::PUT, "/api/v1/articles/slug/x"),
+        (Method::POST, "/healthz"),
+    ] {
+        let res = app.request(method, path, &[]).await;
+        res.problem(405);
+        assert_eq!(res.header("allow"), Some("GET, HEAD"), "{path}");
+    }
+}

@@ -1,0 +1,87 @@
+//! HTTP tests over the real application, each run on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL tests need `DEPECHE_TEST_POSTGRES_URL` (an account that may
+//! create databases); without it they are reported as ignored, and said so.
+
+mod caching;
+mod errors;
+mod fixtures;
+mod helpers;
+mod listing;
+mod openapi;
+mod ops;
+mod resources;
+mod seed_page;
+mod visibility;
+
+use std::process::ExitCode;
+
+use helpers::{Backend, postgres_admin_url};
+use libtest_mimic::{Arguments, Trial};
+
+type TestFn = fn(Backend) -> futures_util::future::LocalBoxFuture<'static, ()>;
+
+/// Every test that runs against a backend, by module and name.
+macro_rules! backend_tests {
+    ($($module:ident :: $name:ident),+ $(,)?) => {
+        vec![$((
+            concat!(stringify!($module), "::", stringify!($name)),
+            (|backend| Box::pin($module::$name(backend))) as TestFn,
+        )),+]
+    };
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let postgres = postgres_admin_url().is_some();
+    if !postgres && !args.list {
+        eprintln!(
+            "\nNOTE: DEPECHE_TEST_POSTGRES_URL is not set: the PostgreSQL half of this suite is \
+             SKIPPED (reported as ignored). Set it, e.g. to \
+             postgres://postgres@127.0.0.1:5432/postgres, to run it.\n"
+        );
+    }
+    let tests = backend_tests![
+        seed_page::main_article_field_by_field,
+        seed_page::author_page_lists_articles_newest_first,
+        seed_page::demo_loading_is_idempotent,
+        listing::pages_have_no_gaps_or_duplicates_while_articles_arrive,
+        listing::filters_by_section_tag_and_time,
+        listing::teasers_carry_no_body,
+        visibility::drafts_and_future_articles_are_invisible,
+        visibility::trashed_articles_are_gone,
+        visibility::old_slugs_redirect_to_the_current_one,
+        errors::bad_query_parameters_are_named,
+        errors::unknown_things_are_404_problems,
+        errors::wrong_methods_are_405_with_allow,
+        caching::conditional_get_answers_304,
+        caching::head_answers_like_get_without_body,
+        caching::cors_admits_configured_origins_only,
+        resources::sections_nest_one_level,
+        resources::authors_page_by_name,
+        resources::related_puts_curated_links_first,
+        resources::photos_and_media_files,
+        ops::health_and_readiness,
+        ops::documentation_is_served_offline,
+        openapi::served_document_is_the_committed_one,
+    ];
+    let mut trials: Vec<Trial> = Vec::new();
+    for (name, test) in tests {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let trial = Trial::test(format!("{}::{name}", backend.name()), move || {
+                actix_web::rt::System::new().block_on(test(backend));
+                Ok(())
+            });
+            trials.push(trial.with_ignored_flag(backend == Backend::Postgres && !postgres));
+        }
+    }
+    trials.push(Trial::test("openapi::committed_document_is_current", || {
+        openapi::committed_document_is_current();
+        Ok(())
+    }));
+    trials.push(Trial::test("openapi::document_is_valid_openapi_3_1", || {
+        openapi::document_is_valid_openapi_3_1();
+        Ok(())
+    }));
+    libtest_mimic::run(&args, trials).exit_code()
+}
