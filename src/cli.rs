@@ -5,8 +5,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::auth::{Role, passwords};
 use crate::config::Settings;
-use crate::content::demo;
+use crate::content::users::{self, NewUser, UserPatch};
+use crate::content::{self, demo};
 use crate::db::Db;
 use crate::media::LocalDir;
 use crate::startup::{Application, Options};
@@ -37,6 +39,122 @@ enum Command {
     Demo,
     /// Print the OpenAPI document.
     Openapi,
+    /// Manage editorial accounts.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Create an account. The password is asked for, or read from standard
+    /// input with --password-stdin; it is never taken as an argument.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The name shown in the editorial tools; defaults to the e-mail.
+        #[arg(long)]
+        name: Option<String>,
+        /// Slug of the author byline the account writes under.
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (and end the account's sessions).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: it can no longer sign in, and its tokens fail.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| "must be admin, editor or writer".to_owned())
+}
+
+/// Reads a new password from standard input (first line) or, on a terminal,
+/// asks for it twice without echo.
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        let first = rpassword::prompt_password("New password: ").context("reading the password")?;
+        let again = rpassword::prompt_password("Again: ").context("reading the password")?;
+        anyhow::ensure!(first == again, "the two passwords differ");
+        first
+    };
+    passwords::check_policy("password", &password)
+        .map_err(|e| anyhow::anyhow!("the password {}", e.message))?;
+    Ok(password)
+}
+
+fn users_command(db: &Db, command: UsersCommand) -> anyhow::Result<()> {
+    match command {
+        UsersCommand::Create {
+            email,
+            role,
+            name,
+            author,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let hash = passwords::hash(&password)?;
+            let new = NewUser {
+                display_name: name.unwrap_or_else(|| email.clone()),
+                email,
+                role,
+                password: String::new(),
+                author,
+            };
+            let user = db.write_blocking(|conn| users::create(conn, &new, &hash))?;
+            println!(
+                "created {} account {} ({})",
+                user.role.as_str(),
+                user.id,
+                user.email
+            );
+        }
+        UsersCommand::ResetPassword {
+            email,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let hash = passwords::hash(&password)?;
+            db.write_blocking(|conn| {
+                let user = users::row_by_email(conn, &email)?.ok_or_else(|| no_account(&email))?;
+                users::update(conn, user.id, &UserPatch::default(), Some(&hash), None)
+            })?;
+            println!("password changed for {email}; its sessions are ended");
+        }
+        UsersCommand::Disable { email } => {
+            db.write_blocking(|conn| {
+                let user = users::row_by_email(conn, &email)?.ok_or_else(|| no_account(&email))?;
+                let patch = UserPatch {
+                    disabled: Some(true),
+                    ..UserPatch::default()
+                };
+                users::update(conn, user.id, &patch, None, None)
+            })?;
+            println!("disabled {email}");
+        }
+    }
+    Ok(())
+}
+
+fn no_account(email: &str) -> content::Error {
+    content::Error::NotFound(format!("no account {email}"))
 }
 
 pub fn run() -> ExitCode {
@@ -74,6 +192,11 @@ fn execute(command: Command) -> anyhow::Result<()> {
             );
             println!("main article: {}", settings.urls.article(&loaded.main_slug));
             Ok(())
+        }
+        Command::Users(command) => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            users_command(&db, command)
         }
         Command::Openapi => unreachable!("handled above"),
     }

@@ -35,6 +35,12 @@ pub struct Settings {
     pub db_timeout: Duration,
     /// HTTP worker threads; one per core when unset.
     pub workers: Option<usize>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How often scheduled articles are checked for publication.
+    pub scheduler_interval: Duration,
 }
 
 /// Builds the absolute links the API hands out.
@@ -111,13 +117,32 @@ impl Settings {
             ),
             None => CorsOrigins::List(Vec::new()),
         };
+        let jwt_secret = var("DEPECHE_JWT_SECRET");
+        if environment == Environment::Production
+            && jwt_secret
+                .as_ref()
+                .is_none_or(|s| s.len() < crate::auth::tokens::MIN_SECRET_BYTES)
+        {
+            bail!(
+                "DEPECHE_JWT_SECRET must be set to at least {} bytes in production",
+                crate::auth::tokens::MIN_SECRET_BYTES
+            );
+        }
+        if let Some(secret) = &jwt_secret
+            && secret.len() < crate::auth::tokens::MIN_SECRET_BYTES
+        {
+            bail!(
+                "DEPECHE_JWT_SECRET is too short: at least {} bytes",
+                crate::auth::tokens::MIN_SECRET_BYTES
+            );
+        }
         let db_pool_size = parse_number(&var, "DEPECHE_DB_POOL_SIZE", 8)?;
         let db_timeout_ms = parse_number(&var, "DEPECHE_DB_TIMEOUT_MS", 3000)?;
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
             environment,
-            jwt_secret: var("DEPECHE_JWT_SECRET"),
+            jwt_secret,
             cors_origins,
             media_dir: var("DEPECHE_MEDIA_DIR")
                 .unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned())
@@ -129,6 +154,17 @@ impl Settings {
                 .map(|_| parse_number(&var, "DEPECHE_WORKERS", 1))
                 .transpose()?
                 .map(|n| usize::try_from(n.max(1)).unwrap_or(1)),
+            access_token_ttl: Duration::from_secs(
+                parse_number(&var, "DEPECHE_ACCESS_TOKEN_TTL_SECS", 900)?.max(1),
+            ),
+            refresh_token_ttl: Duration::from_secs(
+                parse_number(&var, "DEPECHE_REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?.max(1),
+            ),
+            max_body_bytes: usize::try_from(parse_number(&var, "DEPECHE_MAX_BODY_BYTES", 1024 * 1024)?)
+                .unwrap_or(usize::MAX),
+            scheduler_interval: Duration::from_millis(
+                parse_number(&var, "DEPECHE_SCHEDULER_INTERVAL_MS", 5000)?.max(10),
+            ),
         })
     }
 }
@@ -165,6 +201,13 @@ mod tests {
         assert!(from(&[("DEPECHE_BIND", "8080")]).is_err());
         assert!(from(&[("DEPECHE_PUBLIC_URL", "example.org")]).is_err());
         assert!(from(&[("DEPECHE_DB_POOL_SIZE", "many")]).is_err());
+        assert!(from(&[("DEPECHE_JWT_SECRET", "short")]).is_err());
+        assert!(
+            from(&[("DEPECHE_ENV", "production")]).is_err(),
+            "production needs a secret"
+        );
+        let secret = "s".repeat(32);
+        assert!(from(&[("DEPECHE_ENV", "production"), ("DEPECHE_JWT_SECRET", &secret)]).is_ok());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Dépêche: a headless news CMS. The library holds everything; the binary
 //! only runs [`cli::run`].
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -8,5 +9,6 @@ pub mod db;
 pub mod http;
 pub mod media;
 pub mod openapi;
+pub mod scheduler;
 pub mod startup;
 pub mod telemetry;

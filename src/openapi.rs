@@ -25,14 +25,43 @@ use crate::http::error::{PROBLEM_JSON, Problem};
         (name = "sections", description = "Sections of the paper"),
         (name = "authors", description = "Authors and their bylines"),
         (name = "photos", description = "Photos and image files"),
+        (name = "auth", description = "Editorial sign-in: access and refresh tokens"),
+        (name = "editorial", description = "Writing, the workflow and history (bearer token; the role each needs is stated)"),
+        (name = "users", description = "Editorial accounts (admins)"),
         (name = "operations", description = "Health, readiness and this description"),
     ),
     components(
         schemas(Problem),
-        responses(BadRequest, NotFound, NotModified, ServiceUnavailable, InternalError),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, NotModified, Conflict, PreconditionFailed,
+            PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, InternalError,
+        ),
     ),
+    modifiers(&BearerScheme),
 )]
 struct ApiDoc;
+
+/// Declares the bearer token scheme the editorial routes name.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, doc: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login` or `/auth/refresh`, valid 15 minutes by default.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 fn problem_response(description: &str) -> RefOr<Response> {
     ResponseBuilder::new()
@@ -66,7 +95,14 @@ macro_rules! responses {
 
 responses! {
     BadRequest => "The request is invalid: `errors` names each field at fault";
+    Unauthorized => "No valid access token (missing, malformed, forged, expired, or of a disabled account), or a failed sign-in";
+    Forbidden => "The signed-in user's role does not allow this";
     NotFound => "No such resource, or not one you may see";
+    Conflict => "The request conflicts with the resource's state (a transition that makes no sense, a slug or e-mail already used, a resource still referenced)";
+    PreconditionFailed => "`If-Match` names a version that is no longer current; nothing was changed";
+    PayloadTooLarge => "The body is larger than the configured limit";
+    UnsupportedMediaType => "The body must be JSON";
+    TooManyRequests => "Too many attempts; retry after the `Retry-After` delay";
     NotModified => "The representation named in `If-None-Match` is still current", empty;
     ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay";
     InternalError => "The server failed; the cause is logged, not disclosed";

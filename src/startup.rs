@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
@@ -13,12 +14,14 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::TokenKeys;
 use crate::config::{CorsOrigins, Settings};
 use crate::content::demo;
 use crate::db::Db;
 use crate::http::{self, AppState, RouteTable, error};
 use crate::media::LocalDir;
-use crate::openapi;
+use crate::{openapi, scheduler};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -47,6 +50,11 @@ impl Application {
                 if options.demo {
                     let loaded = demo::load(&db, media.as_ref())?;
                     tracing::info!(articles = loaded.articles, slug = %loaded.main_slug, "demo content ready");
+                    // Shown once, on the terminal only: never written to the logs.
+                    println!("Demo accounts (passwords are new at every start):");
+                    for user in demo::users(&db)? {
+                        println!("  {:<7} {:<32} {}", user.role.as_str(), user.email, user.password);
+                    }
                 }
                 Ok(())
             })
@@ -54,6 +62,22 @@ impl Application {
             .context("start-up task failed")??;
         }
 
+        let secret = match &settings.jwt_secret {
+            Some(secret) => secret.clone().into_bytes(),
+            None => {
+                tracing::warn!(
+                    "DEPECHE_JWT_SECRET is not set: signing tokens with a random key; \
+                     tokens will not survive a restart (set it in production)"
+                );
+                rand::random::<[u8; 48]>().to_vec()
+            }
+        };
+        let tokens = TokenKeys::new(
+            &secret,
+            settings.urls.base(),
+            settings.access_token_ttl,
+            settings.refresh_token_ttl,
+        )?;
         let doc = openapi::document();
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let state = web::Data::new(AppState {
@@ -61,12 +85,16 @@ impl Application {
             urls: settings.urls.clone(),
             media,
             openapi_json: doc.to_json().context("serialising the OpenAPI document")?.into(),
+            tokens,
+            throttle: LoginThrottle::new(5, 50, Duration::from_secs(15 * 60)),
         });
+        scheduler::spawn(state.db.clone(), settings.scheduler_interval);
 
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let cors_origins = settings.cors_origins.clone();
+        let max_body = settings.max_body_bytes;
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -74,6 +102,7 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::PayloadConfig::new(max_body))
                 .configure(http::routes)
                 .split_for_parts();
             app.service(

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::articles::write::{self, InternalLink, NewArticle};
+use super::articles::write::{self, Link, NewArticle};
 use super::articles::{Access, Comments, Status};
 use super::{Result, text};
 use crate::db::schema::{articles, authors, photos, sections};
@@ -194,15 +194,17 @@ fn load_rows(conn: &mut DbConnection, demo: &Demo, photo_key: &str) -> Result<Lo
             published_at: Some(main_published),
             author_ids,
         },
+        None,
         now,
     )?;
-    let links: Vec<InternalLink<'_>> = related
+    let links: Vec<Link> = related
         .iter()
-        .map(|(target, t)| InternalLink {
-            target_article_id: *target,
-            title: &t.title,
-            kicker: t.kicker.as_deref(),
-            excerpt: Some(&t.excerpt),
+        .map(|(target, t)| Link {
+            target_article_id: Some(*target),
+            url: None,
+            title: t.title.clone(),
+            kicker: t.kicker.clone(),
+            excerpt: Some(t.excerpt.clone()),
         })
         .collect();
     write::set_related_links(conn, id, &links)?;
@@ -273,7 +275,61 @@ fn ensure_teaser_article(
             published_at: Some(teaser.published_at.map_or(fallback_time, |t| t.naive_utc())),
             author_ids,
         },
+        None,
         now,
     )?;
     Ok((id, true))
+}
+
+/// A demo account and its freshly set password.
+pub struct DemoUser {
+    pub email: String,
+    pub role: crate::auth::Role,
+    pub password: String,
+}
+
+/// Creates the demo accounts (admin, editor, writer; the writer signs as the
+/// demo author), or gives existing ones new random passwords, so the
+/// passwords shown at start-up are the ones that work.
+pub fn users(db: &Db) -> anyhow::Result<Vec<DemoUser>> {
+    use crate::auth::{Role, passwords};
+    use crate::content::users::{self as accounts, NewUser, UserPatch};
+    let mut created = Vec::new();
+    for (role, name, author) in [
+        (Role::Admin, "Admin démo", None),
+        (Role::Editor, "Rédaction en chef démo", None),
+        (Role::Writer, "N'Famoro Keita", Some("nfamoro-keita")),
+    ] {
+        let email = format!("{}@demo.depeche.invalid", role.as_str());
+        let password = passwords::generate();
+        let hash = passwords::hash(&password)?;
+        db.write_blocking(|conn| -> Result<()> {
+            match accounts::row_by_email(conn, &email)? {
+                Some(existing) => {
+                    let reset = UserPatch {
+                        disabled: Some(false),
+                        ..UserPatch::default()
+                    };
+                    accounts::update(conn, existing.id, &reset, Some(&hash), None)?;
+                }
+                None => {
+                    let new = NewUser {
+                        email: email.clone(),
+                        display_name: name.into(),
+                        role,
+                        password: String::new(),
+                        author: author.map(str::to_owned),
+                    };
+                    accounts::create(conn, &new, &hash)?;
+                }
+            }
+            Ok(())
+        })?;
+        created.push(DemoUser {
+            email,
+            role,
+            password,
+        });
+    }
+    Ok(created)
 }

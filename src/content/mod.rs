@@ -5,10 +5,15 @@ pub mod articles;
 pub mod authors;
 pub mod cursor;
 pub mod demo;
+pub mod html;
+pub mod idempotency;
+pub mod patch;
 pub mod photos;
 pub mod sections;
 pub mod tags;
 pub mod text;
+pub mod users;
+pub mod validate;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -24,8 +29,23 @@ pub enum Error {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// The acting user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The client's `If-Match` names a version that is no longer current.
+    #[error("the resource has changed since version {expected}; it is now at version {current}")]
+    Stale { expected: i64, current: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// Refuses a write based on an outdated version. Without a version the write
+/// goes ahead (last writer wins, as documented).
+pub fn check_version(current: i64, expected: Option<i64>) -> Result<()> {
+    match expected {
+        Some(expected) if expected != current => Err(Error::Stale { expected, current }),
+        _ => Ok(()),
+    }
 }
 
 impl From<diesel::result::Error> for Error {
@@ -79,6 +99,15 @@ impl FieldErrors {
         } else {
             Err(self.0)
         }
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// `Ok` when nothing was recorded, else an [`Error::Invalid`].
+    pub fn into_result(self) -> Result<()> {
+        self.finish(|| ()).map_err(Error::Invalid)
     }
 }
 

@@ -18,6 +18,8 @@ pub enum CachePolicy {
     Reference,
     /// Operational and descriptive documents: always revalidate.
     Revalidate,
+    /// Editorial views: for the signed-in user only, never stored.
+    Private,
 }
 
 impl CachePolicy {
@@ -26,6 +28,7 @@ impl CachePolicy {
             CachePolicy::Content => "public, max-age=60, stale-while-revalidate=30",
             CachePolicy::Reference => "public, max-age=300, stale-while-revalidate=60",
             CachePolicy::Revalidate => "no-cache",
+            CachePolicy::Private => "private, no-store",
         }
     }
 }
@@ -78,6 +81,23 @@ pub fn bytes_response(
     builder: &mut HttpResponseBuilder,
 ) -> HttpResponse {
     let etag = etag_of(&bytes);
+    tagged_response(req, bytes, etag, content_type, policy, builder)
+}
+
+/// The editorial tag of a resource at `version`: what `If-Match` takes.
+pub fn version_tag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
+/// A response for `bytes` whose entity tag is already known.
+pub fn tagged_response(
+    req: &HttpRequest,
+    bytes: Vec<u8>,
+    etag: String,
+    content_type: &'static str,
+    policy: CachePolicy,
+    builder: &mut HttpResponseBuilder,
+) -> HttpResponse {
     builder
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(policy.header())))
         .insert_header((header::ETAG, etag.clone()));

@@ -42,6 +42,16 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// No valid credentials: a missing, malformed, forged or expired token,
+    /// a disabled account, or a failed sign-in.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("too many attempts; try again in {} seconds", .0.as_secs().max(1))]
+    TooManyRequests(std::time::Duration),
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: Method, allow: Vec<Method> },
     /// Any other client error, as the framework or a middleware reported it.
@@ -72,6 +82,10 @@ impl ApiError {
             ApiError::Invalid(_) => ("invalid-request", "Invalid request"),
             ApiError::BadRequest(_) => ("bad-request", "Bad request"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
+            ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
+            ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
+            ApiError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            ApiError::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::Status(..) => ("http-error", "Request failed"),
             ApiError::Unavailable => ("unavailable", "Service unavailable"),
@@ -86,6 +100,8 @@ impl From<content::Error> for ApiError {
             content::Error::NotFound(what) => ApiError::NotFound(what),
             content::Error::Invalid(errors) => ApiError::Invalid(errors),
             content::Error::Conflict(what) => ApiError::Conflict(what),
+            content::Error::Forbidden(what) => ApiError::Forbidden(what),
+            stale @ content::Error::Stale { .. } => ApiError::PreconditionFailed(stale.to_string()),
             content::Error::Db(e) => e.into(),
         }
     }
@@ -106,6 +122,10 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Status(status, _) => *status,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -144,6 +164,12 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::TooManyRequests(wait) => {
+                response.insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()));
+            }
+            ApiError::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"depeche\""));
             }
             _ => {}
         }

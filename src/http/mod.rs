@@ -2,13 +2,17 @@
 //! parse, call the content layer and shape the response; nothing more.
 
 mod articles;
+mod auth;
 mod authors;
 pub mod caching;
+mod creates;
 pub mod error;
+pub mod extract;
 mod fallback;
 mod media;
 mod ops;
 mod sections;
+mod users;
 
 use std::sync::Arc;
 
@@ -17,6 +21,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use fallback::{RouteTable, not_found_or_not_allowed};
 
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::TokenKeys;
 use crate::config::PublicUrls;
 use crate::db::Db;
 use crate::media::MediaStore;
@@ -28,6 +34,8 @@ pub struct AppState {
     pub media: Arc<dyn MediaStore>,
     /// The OpenAPI document, serialised once.
     pub openapi_json: Vec<u8>,
+    pub tokens: TokenKeys,
+    pub throttle: LoginThrottle,
 }
 
 /// Registers every route. Routes go through utoipa-actix-web only, so the
@@ -35,10 +43,31 @@ pub struct AppState {
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
             .service(articles::list)
+            .service(articles::create)
             .service(articles::by_slug)
             .service(articles::by_id)
+            .service(articles::update)
+            .service(articles::delete)
             .service(articles::related)
+            .service(articles::set_related_links)
+            .service(articles::submit)
+            .service(articles::publish)
+            .service(articles::unpublish)
+            .service(articles::archive)
+            .service(articles::restore)
+            .service(articles::list_revisions)
+            .service(articles::get_revision)
+            .service(articles::restore_revision)
+            .service(users::list)
+            .service(users::create)
+            .service(users::get)
+            .service(users::update)
+            .service(users::disable)
             .service(sections::list)
             .service(sections::get)
             .service(authors::list)

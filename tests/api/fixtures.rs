@@ -99,7 +99,7 @@ impl ArticleBuilder {
             .map(|slug| ensure_author(conn, slug))
             .collect();
         let now = now();
-        let id = write::insert(conn, &self.new, now).expect("insert article");
+        let id = write::insert(conn, &self.new, None, now).expect("insert article");
         for (position, slug) in self.tags.iter().enumerate() {
             let tag_id = ensure_tag(conn, slug);
             diesel::insert_into(article_tags::table)

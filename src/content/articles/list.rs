@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Teaser, teasers, visible_teasers};
+use super::{Audience, Status, Teaser, TeaserRow, teasers, visible_teasers};
 use crate::config::PublicUrls;
 use crate::content::{
     DEFAULT_LIMIT, FieldError, FieldErrors, MAX_LIMIT, Page, Result, authors, cursor, next_cursor,
@@ -37,6 +37,11 @@ pub struct ListParams {
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Editorial users only: articles in these states (comma-separated:
+    /// `draft`, `in_review`, `scheduled`, `published`, `archived`), most
+    /// recently changed first, trash excluded.
+    #[param(example = "draft,in_review")]
+    pub status: Option<String>,
 }
 
 /// A validated article list request.
@@ -48,8 +53,10 @@ pub struct ListQuery {
     pub since: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
     pub limit: i64,
-    /// Publication time (µs since the epoch) and id of the last item seen.
+    /// Sort time and id of the last item seen.
     pub after: Option<(NaiveDateTime, i64)>,
+    /// For editorial lists: the states asked for.
+    pub statuses: Option<Vec<Status>>,
 }
 
 fn parse_time(field: &str, raw: &str) -> Result<NaiveDateTime, FieldError> {
@@ -98,6 +105,7 @@ impl ListQuery {
             .and_then(|s| errors.check(parse_time("until", s)));
         let limit = errors.check(parse_limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT));
         let after = p.cursor.as_deref().and_then(|c| errors.check(parse_cursor(c)));
+        let statuses = p.status.as_deref().and_then(|s| errors.check(parse_statuses(s)));
         errors.finish(|| Self {
             section,
             author,
@@ -106,8 +114,22 @@ impl ListQuery {
             until,
             limit: limit.unwrap_or(DEFAULT_LIMIT),
             after,
+            statuses,
         })
     }
+}
+
+fn parse_statuses(raw: &str) -> Result<Vec<Status>, FieldError> {
+    raw.split(',')
+        .map(|s| Status::parse(s.trim()))
+        .collect::<Option<Vec<_>>>()
+        .filter(|list| !list.is_empty())
+        .ok_or_else(|| {
+            FieldError::new(
+                "status",
+                "must list states among draft, in_review, scheduled, published, archived",
+            )
+        })
 }
 
 fn parse_cursor(raw: &str) -> Result<(NaiveDateTime, i64), FieldError> {
@@ -117,9 +139,23 @@ fn parse_cursor(raw: &str) -> Result<(NaiveDateTime, i64), FieldError> {
         .ok_or_else(|| FieldError::new("cursor", "is not a cursor this API issued"))
 }
 
-/// A page of teasers of the articles a reader may see, newest first.
+/// A page of teasers: for readers, the articles they may see, newest first;
+/// for editorial lists (`statuses`), articles in those states, most recently
+/// changed first.
 pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result<Page<Teaser>> {
-    let mut sql = visible_teasers(now()).into_boxed();
+    let mut sql = match &q.statuses {
+        None => visible_teasers(now()).into_boxed(),
+        Some(statuses) => articles::table
+            .filter(articles::deleted_at.is_null())
+            .filter(articles::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
+            .select(TeaserRow::as_select())
+            .into_boxed(),
+    };
+    let audience = if q.statuses.is_some() {
+        Audience::Editorial
+    } else {
+        Audience::Public
+    };
     if let Some(slug) = &q.section {
         let ids = sections::ids_with_children(conn, slug)?
             .ok_or_else(|| FieldError::new("section", format!("no section '{slug}'")))?;
@@ -153,23 +189,33 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
     if let Some(until) = q.until {
         sql = sql.filter(articles::published_at.lt(until));
     }
-    if let Some((at, id)) = q.after {
-        sql = sql.filter(
+    sql = match (audience, q.after) {
+        (Audience::Public, Some((at, id))) => sql.filter(
             articles::published_at
                 .lt(at)
                 .or(articles::published_at.eq(at).and(articles::id.lt(id))),
-        );
-    }
-    let mut rows = sql
-        .order((articles::published_at.desc(), articles::id.desc()))
-        .limit(q.limit + 1)
-        .load(conn)?;
+        ),
+        (Audience::Editorial, Some((at, id))) => sql.filter(
+            articles::updated_at
+                .lt(at)
+                .or(articles::updated_at.eq(at).and(articles::id.lt(id))),
+        ),
+        (_, None) => sql,
+    };
+    sql = match audience {
+        Audience::Public => sql.order((articles::published_at.desc(), articles::id.desc())),
+        Audience::Editorial => sql.order((articles::updated_at.desc(), articles::id.desc())),
+    };
+    let mut rows: Vec<TeaserRow> = sql.limit(q.limit + 1).load(conn)?;
     let next_cursor = next_cursor(&mut rows, q.limit, |last| {
-        let micros = last.published_at.map_or(0, |t| t.and_utc().timestamp_micros());
-        cursor::encode(&(micros, last.id))
+        let at = match audience {
+            Audience::Public => last.published_at,
+            Audience::Editorial => Some(last.updated_at),
+        };
+        cursor::encode(&(at.map_or(0, |t| t.and_utc().timestamp_micros()), last.id))
     });
     Ok(Page {
-        items: teasers(conn, rows, urls)?,
+        items: teasers(conn, rows, urls, audience)?,
         next_cursor,
     })
 }

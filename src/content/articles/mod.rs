@@ -1,14 +1,19 @@
 //! Articles: the stored row, the shapes the API shows (full article and teaser),
 //! and the queries that read them.
 
+pub mod edit;
 mod list;
+mod policy;
 mod read;
+pub mod related;
+pub mod revisions;
+pub mod workflow;
 pub mod write;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{AsSelect, Filter, Select};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use list::{ListParams, ListQuery, list};
@@ -24,7 +29,7 @@ use crate::db::schema::articles;
 use crate::db::{DbConnection, utc};
 
 /// Where an article stands in the editorial workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -35,7 +40,7 @@ pub enum Status {
 }
 
 /// Who may read an article's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     Public,
@@ -43,7 +48,7 @@ pub enum Access {
 }
 
 /// Who may contribute comments under an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Comments {
     Open,
@@ -103,6 +108,7 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    pub created_by: Option<i64>,
 }
 
 /// The columns a teaser needs: never the body.
@@ -111,6 +117,7 @@ pub struct ArticleRow {
 pub struct TeaserRow {
     pub id: i64,
     pub slug: String,
+    pub status: String,
     pub access: String,
     pub kicker: Option<String>,
     pub title: String,
@@ -119,6 +126,7 @@ pub struct TeaserRow {
     pub section_id: Option<i64>,
     pub main_photo_id: Option<i64>,
     pub published_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
 }
 
 /// An article as listed: enough for a card or a link, no body.
@@ -126,6 +134,9 @@ pub struct TeaserRow {
 pub struct Teaser {
     #[schema(example = 1)]
     pub id: i64,
+    /// Only in lists asked for by `status`, for editorial users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     #[schema(example = "politique-migratoire-le-ministere-de-tutelle-et-l-oim-signent-des-conventions")]
     pub slug: String,
     pub access: Access,
@@ -191,8 +202,12 @@ pub struct Article {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
-    /// Increases with every change; the `ETag` of the editorial routes.
+    /// Increases with every change. Editorial reads and writes answer with
+    /// `ETag: "v<version>"`, the value `If-Match` takes.
     pub version: i64,
+    /// When the article went to the trash; editorial reads only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 fn effective_excerpt(excerpt: Option<String>, auto: String) -> String {
@@ -200,7 +215,12 @@ fn effective_excerpt(excerpt: Option<String>, auto: String) -> String {
 }
 
 /// Teaser rows with their sections, authors and photos, in the rows' order.
-pub fn teasers(conn: &mut DbConnection, rows: Vec<TeaserRow>, urls: &PublicUrls) -> Result<Vec<Teaser>> {
+pub fn teasers(
+    conn: &mut DbConnection,
+    rows: Vec<TeaserRow>,
+    urls: &PublicUrls,
+    audience: Audience,
+) -> Result<Vec<Teaser>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let section_ids: Vec<i64> = rows.iter().filter_map(|r| r.section_id).collect();
     let photo_ids: Vec<i64> = rows.iter().filter_map(|r| r.main_photo_id).collect();
@@ -211,6 +231,7 @@ pub fn teasers(conn: &mut DbConnection, rows: Vec<TeaserRow>, urls: &PublicUrls)
         .into_iter()
         .map(|row| Teaser {
             id: row.id,
+            status: (audience == Audience::Editorial).then(|| Status::from_stored(&row.status)),
             slug: row.slug,
             access: Access::from_stored(&row.access),
             kicker: row.kicker,
@@ -225,7 +246,13 @@ pub fn teasers(conn: &mut DbConnection, rows: Vec<TeaserRow>, urls: &PublicUrls)
 }
 
 /// A full article from its row.
-fn full(conn: &mut DbConnection, row: ArticleRow, urls: &PublicUrls, now: NaiveDateTime) -> Result<Article> {
+fn full(
+    conn: &mut DbConnection,
+    row: ArticleRow,
+    urls: &PublicUrls,
+    now: NaiveDateTime,
+    audience: Audience,
+) -> Result<Article> {
     let ids = [row.id];
     let section = match row.section_id {
         Some(id) => sections::refs(conn, &[id])?.remove(&id),
@@ -240,10 +267,15 @@ fn full(conn: &mut DbConnection, row: ArticleRow, urls: &PublicUrls, now: NaiveD
         .unwrap_or_default();
     let tags = tags::of_articles(conn, &ids)?.remove(&row.id).unwrap_or_default();
     let related_links = read::curated_links(conn, row.id, urls, now)?;
+    let status = match (audience, Status::from_stored(&row.status)) {
+        // What readers see is published, whatever the scheduler has yet to note.
+        (Audience::Public, _) => Status::Published,
+        (Audience::Editorial, status) => status,
+    };
     Ok(Article {
         id: row.id,
         slug: row.slug,
-        status: Status::from_stored(&row.status),
+        status,
         access: Access::from_stored(&row.access),
         comments: Comments::from_stored(&row.comments),
         language: row.language,
@@ -262,13 +294,19 @@ fn full(conn: &mut DbConnection, row: ArticleRow, urls: &PublicUrls, now: NaiveD
         updated_at: utc(row.updated_at),
         created_at: utc(row.created_at),
         version: row.version,
+        deleted_at: row.deleted_at.map(utc),
     })
 }
+
+/// Statuses whose articles readers see once their publication time has come.
+/// A scheduled article is visible from its time on, even before the
+/// scheduler marks it published.
+const READABLE: [&str; 2] = ["published", "scheduled"];
 
 /// Articles a reader may see at `now`: published, not in the trash, and due.
 type Visible = diesel::dsl::And<
     diesel::dsl::And<
-        diesel::dsl::Eq<articles::status, &'static str>,
+        diesel::dsl::EqAny<articles::status, [&'static str; 2]>,
         diesel::dsl::IsNull<articles::deleted_at>,
     >,
     diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
@@ -276,9 +314,17 @@ type Visible = diesel::dsl::And<
 
 pub fn visible(now: NaiveDateTime) -> Visible {
     articles::status
-        .eq(Status::Published.as_str())
+        .eq_any(READABLE)
         .and(articles::deleted_at.is_null())
         .and(articles::published_at.le(now))
+}
+
+/// Who is reading: the public sees published articles only; editorial users
+/// see every article, in any state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Editorial,
 }
 
 type VisibleTeasers = Select<Filter<articles::table, Visible>, AsSelect<TeaserRow, crate::db::MultiBackend>>;

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Article, ArticleRow, RelatedLink, Teaser, TeaserRow, full, teasers, visible, visible_teasers};
+use super::{
+    Article, ArticleRow, Audience, RelatedLink, Teaser, TeaserRow, full, teasers, visible, visible_teasers,
+};
 use crate::config::PublicUrls;
 use crate::content::{Error, Result};
 use crate::db::schema::{article_slugs, articles, related_links};
@@ -15,16 +17,17 @@ fn not_found(what: impl std::fmt::Display) -> Error {
     Error::NotFound(format!("no published article {what}"))
 }
 
-pub fn by_id(conn: &mut DbConnection, id: i64, urls: &PublicUrls) -> Result<Article> {
+pub fn by_id(conn: &mut DbConnection, id: i64, urls: &PublicUrls, audience: Audience) -> Result<Article> {
     let now = now();
-    let row = articles::table
+    let mut query = articles::table
         .filter(articles::id.eq(id))
-        .filter(visible(now))
         .select(ArticleRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| not_found(id))?;
-    full(conn, row, urls, now)
+        .into_boxed();
+    if audience == Audience::Public {
+        query = query.filter(visible(now));
+    }
+    let row = query.first(conn).optional()?.ok_or_else(|| not_found(id))?;
+    full(conn, row, urls, now, audience)
 }
 
 /// What a slug leads to: the article, or the slug it now answers to.
@@ -33,16 +36,17 @@ pub enum BySlug {
     Moved(String),
 }
 
-pub fn by_slug(conn: &mut DbConnection, slug: &str, urls: &PublicUrls) -> Result<BySlug> {
+pub fn by_slug(conn: &mut DbConnection, slug: &str, urls: &PublicUrls, audience: Audience) -> Result<BySlug> {
     let now = now();
-    let row = articles::table
+    let mut query = articles::table
         .filter(articles::slug.eq(slug))
-        .filter(visible(now))
         .select(ArticleRow::as_select())
-        .first(conn)
-        .optional()?;
-    if let Some(row) = row {
-        return Ok(BySlug::Found(Box::new(full(conn, row, urls, now)?)));
+        .into_boxed();
+    if audience == Audience::Public {
+        query = query.filter(visible(now));
+    }
+    if let Some(row) = query.first(conn).optional()? {
+        return Ok(BySlug::Found(Box::new(full(conn, row, urls, now, audience)?)));
     }
     let current = article_slugs::table
         .inner_join(articles::table)
@@ -91,7 +95,7 @@ pub(super) fn curated_links(
         let target_rows: Vec<TeaserRow> = visible_teasers(now)
             .filter(articles::id.eq_any(&target_ids))
             .load(conn)?;
-        teasers(conn, target_rows, urls)?
+        teasers(conn, target_rows, urls, Audience::Public)?
     };
     Ok(rows
         .into_iter()
@@ -174,7 +178,7 @@ pub fn related(conn: &mut DbConnection, id: i64, limit: i64, urls: &PublicUrls) 
             .limit(i64::try_from(wanted).unwrap_or(0))
             .load(conn)?;
         items.extend(
-            teasers(conn, rows, urls)?
+            teasers(conn, rows, urls, Audience::Public)?
                 .into_iter()
                 .map(|t: Teaser| RelatedItem {
                     source: RelatedSource::Automatic,

@@ -6,22 +6,26 @@ use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::caching::{self, CachePolicy};
-use super::error::ApiError;
-use super::{AppState, parse_id};
-use crate::content::articles::{self, Article, BySlug, ListParams, ListQuery, RelatedList, Teaser};
+use super::editorial_json;
+use crate::content::articles::{self, Article, Audience, BySlug, ListParams, ListQuery, RelatedList, Teaser};
 use crate::content::{Page, parse_limit};
-use crate::openapi::{BadRequest, NotFound, NotModified};
+use crate::http::caching::{self, CachePolicy};
+use crate::http::error::ApiError;
+use crate::http::extract::Viewer;
+use crate::http::{AppState, parse_id};
+use crate::openapi::{BadRequest, NotFound, NotModified, Unauthorized};
 
 /// List articles, newest first.
 ///
 /// Teasers of the published articles, filtered and paged. Follow `next_cursor`
 /// (or the `Link: rel="next"` header) for the next page; pages stay free of
-/// duplicates and gaps while new articles are published.
+/// duplicates and gaps while new articles are published. Editorial users may
+/// ask for other states with `status` (bearer token needed).
 #[utoipa::path(
     tag = "articles",
     operation_id = "listArticles",
     params(ListParams),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of teasers", body = Page<Teaser>,
             headers(
@@ -30,15 +34,22 @@ use crate::openapi::{BadRequest, NotFound, NotModified};
             )),
         (status = 304, response = NotModified),
         (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
     )
 )]
 #[get("/articles")]
 pub async fn list(
     req: HttpRequest,
     state: Data<AppState>,
+    viewer: Viewer,
     params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = ListQuery::parse(&params).map_err(ApiError::invalid)?;
+    if query.statuses.is_some() && matches!(viewer, Viewer::Anonymous) {
+        return Err(ApiError::Unauthorized(
+            "listing by status is for editorial users: sign in first".into(),
+        ));
+    }
     let urls = state.urls.clone();
     let page = state
         .db
@@ -51,7 +62,16 @@ pub async fn list(
             format!("<{}>; rel=\"next\"", next_url(&req, &state, cursor)),
         ));
     }
-    caching::json_builder(&req, &page, CachePolicy::Content, builder)
+    let policy = if query_is_editorial(&params) {
+        CachePolicy::Private
+    } else {
+        CachePolicy::Content
+    };
+    caching::json_builder(&req, &page, policy, builder)
+}
+
+fn query_is_editorial(params: &ListParams) -> bool {
+    params.status.is_some()
 }
 
 /// The request's own URL with `cursor` replaced.
@@ -66,10 +86,12 @@ fn next_url(req: &HttpRequest, state: &AppState, cursor: &str) -> String {
 /// Get an article by slug.
 ///
 /// A slug the article had before answers `301 Moved Permanently` to the
-/// current one.
+/// current one. With a bearer token, articles in any state are found, and
+/// the `ETag` is the version tag that `If-Match` takes.
 #[utoipa::path(
     tag = "articles",
     operation_id = "getArticleBySlug",
+    security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "The article's slug",
         example = "politique-migratoire-le-ministere-de-tutelle-et-l-oim-signent-des-conventions")),
     responses(
@@ -78,6 +100,7 @@ fn next_url(req: &HttpRequest, state: &AppState, cursor: &str) -> String {
         (status = 301, description = "The article now answers to another slug",
             headers(("Location" = String, description = "The article's current URL"))),
         (status = 304, response = NotModified),
+        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     )
 )]
@@ -85,16 +108,18 @@ fn next_url(req: &HttpRequest, state: &AppState, cursor: &str) -> String {
 pub async fn by_slug(
     req: HttpRequest,
     state: Data<AppState>,
+    viewer: Viewer,
     slug: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let urls = state.urls.clone();
     let slug = slug.into_inner();
+    let audience = viewer.audience();
     match state
         .db
-        .read(move |conn| articles::by_slug(conn, &slug, &urls))
+        .read(move |conn| articles::by_slug(conn, &slug, &urls, audience))
         .await?
     {
-        BySlug::Found(article) => caching::json(&req, &article, CachePolicy::Content),
+        BySlug::Found(article) => article_response(&req, &article, audience),
         BySlug::Moved(current) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, state.urls.article(&current)))
             .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
@@ -103,15 +128,20 @@ pub async fn by_slug(
 }
 
 /// Get an article by id.
+///
+/// With a bearer token, articles in any state (trash included) are found,
+/// and the `ETag` is the version tag that `If-Match` takes.
 #[utoipa::path(
     tag = "articles",
     operation_id = "getArticle",
+    security((), ("bearer" = [])),
     params(("id" = i64, Path, description = "The article's id", minimum = 1, example = 1)),
     responses(
         (status = 200, description = "The article", body = Article,
             headers(("ETag" = String, description = "Entity tag of this representation"))),
         (status = 304, response = NotModified),
         (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     )
 )]
@@ -119,15 +149,30 @@ pub async fn by_slug(
 pub async fn by_id(
     req: HttpRequest,
     state: Data<AppState>,
+    viewer: Viewer,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
     let urls = state.urls.clone();
+    let audience = viewer.audience();
     let article = state
         .db
-        .read(move |conn| articles::by_id(conn, id, &urls))
+        .read(move |conn| articles::by_id(conn, id, &urls, audience))
         .await?;
-    caching::json(&req, &article, CachePolicy::Content)
+    article_response(&req, &article, audience)
+}
+
+/// Readers get a shared-cacheable document; editorial users a private one
+/// tagged with its version.
+fn article_response(
+    req: &HttpRequest,
+    article: &Article,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    match audience {
+        Audience::Public => caching::json(req, article, CachePolicy::Content),
+        Audience::Editorial => editorial_json(req, article, article.version),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,0 +1,65 @@
+//! JSON merge patch (RFC 7396), and the serde helper that tells an absent
+//! field from one set to `null`.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Applies `patch` to `target` as RFC 7396 says: objects merge member by
+/// member, `null` removes, anything else replaces.
+pub fn merge(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    let Value::Object(target) = target else {
+        unreachable!("made an object above")
+    };
+    for (key, value) in patch {
+        if value.is_null() {
+            target.remove(key);
+        } else {
+            merge(target.entry(key.clone()).or_insert(Value::Null), value);
+        }
+    }
+}
+
+/// For `Option<Option<T>>` fields: absent is `None`, `null` is `Some(None)`.
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn follows_the_rfc_examples() {
+        let mut doc = json!({"title": "Goodbye!", "author": {"givenName": "John", "familyName": "Doe"},
+            "tags": ["example", "sample"], "content": "This will be unchanged"});
+        merge(
+            &mut doc,
+            &json!({"title": "Hello!", "phoneNumber": "+01-123-456-7890",
+                "author": {"familyName": null}, "tags": ["example"]}),
+        );
+        assert_eq!(
+            doc,
+            json!({"title": "Hello!", "author": {"givenName": "John"}, "tags": ["example"],
+                "content": "This will be unchanged", "phoneNumber": "+01-123-456-7890"})
+        );
+        let mut scalar = json!({"a": "b"});
+        merge(&mut scalar, &json!(["c"]));
+        assert_eq!(scalar, json!(["c"]));
+        let mut nested = json!({"a": "foo"});
+        merge(&mut nested, &json!({"a": {"bb": {"ccc": null}}}));
+        assert_eq!(nested, json!({"a": {"bb": {}}}));
+    }
+}
