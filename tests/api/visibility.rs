@@ -25,20 +25,29 @@ async fn assert_invisible(app: &TestApp, id: i64, slug: &str) {
 pub async fn drafts_and_future_articles_are_invisible(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (visible, _) = ArticleBuilder::new("Visible").insert(&app.db);
-    for status in [
-        Status::Draft,
-        Status::InReview,
-        Status::Scheduled,
-        Status::Archived,
-    ] {
+    for status in [Status::Draft, Status::InReview, Status::Archived] {
         let (id, slug) = ArticleBuilder::new("Hidden").status(status).insert(&app.db);
         assert_invisible(&app, id, &slug).await;
     }
+    let tomorrow = now() + Duration::days(1);
     let (id, slug) = ArticleBuilder::new("Tomorrow")
-        .published_at(now() + Duration::days(1))
+        .published_at(tomorrow)
+        .insert(&app.db);
+    assert_invisible(&app, id, &slug).await;
+    let (id, slug) = ArticleBuilder::new("Scheduled")
+        .status(Status::Scheduled)
+        .published_at(tomorrow)
         .insert(&app.db);
     assert_invisible(&app, id, &slug).await;
     app.get(&format!("/api/v1/articles/{visible}")).await.ok_json();
+
+    // A scheduled article is public from its time on, before the scheduler
+    // has noted it, and shows as published.
+    let (due, _) = ArticleBuilder::new("Due")
+        .status(Status::Scheduled)
+        .insert(&app.db);
+    let article = app.get(&format!("/api/v1/articles/{due}")).await.ok_json();
+    assert_eq!(article["status"], "published");
 }
 
 pub async fn trashed_articles_are_gone(backend: Backend) {
