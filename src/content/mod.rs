@@ -155,3 +155,22 @@ pub fn next_cursor<R>(rows: &mut Vec<R>, limit: i64, key_of: impl FnOnce(&R) -> 
     rows.truncate(limit);
     rows.last().map(key_of)
 }
+
+/// A validated request for a page of a list ordered by name (authors, tags).
+#[derive(Debug, Default)]
+pub struct ByName {
+    pub limit: i64,
+    pub after: Option<(String, i64)>,
+}
+
+impl ByName {
+    pub fn parse(limit: Option<&str>, cursor: Option<&str>) -> Result<Self, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let limit = errors.check(parse_limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
+        let after = cursor.and_then(|c| errors.check(cursor::decode(c)));
+        errors.finish(|| Self {
+            limit: limit.unwrap_or(DEFAULT_LIMIT),
+            after,
+        })
+    }
+}

@@ -1,8 +1,30 @@
 //! JSON merge patch (RFC 7396), and the serde helper that tells an absent
 //! field from one set to `null`.
 
-use serde::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+use super::{Error, FieldError, Result};
+
+/// Parses a JSON document into `T`, naming the field of the first error.
+pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { "body".to_owned() } else { field };
+        Error::Invalid(vec![FieldError::new(field, e.into_inner().to_string())])
+    })
+}
+
+/// `current` with the merge patch applied, parsed back into its type.
+pub fn apply<T: Serialize + DeserializeOwned>(current: &T, patch: &Value) -> Result<T> {
+    if !patch.is_object() {
+        return Err(FieldError::new("body", "must be a JSON object (a merge patch)").into());
+    }
+    let mut document = serde_json::to_value(current).expect("documents serialise");
+    merge(&mut document, patch);
+    parse(document)
+}
 
 /// Applies `patch` to `target` as RFC 7396 says: objects merge member by
 /// member, `null` removes, anything else replaces.

@@ -149,3 +149,219 @@ pub fn refs(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64, Section
         .load(conn)?;
     Ok(rows.iter().map(|r| (r.id, SectionRef::from(r))).collect())
 }
+
+/// A section as its editors write it; a PATCH is a JSON merge patch of it.
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionInput {
+    /// Required; at most 80 characters.
+    #[schema(example = "Politique")]
+    pub name: Option<String>,
+    /// Made from the name when absent on create.
+    #[schema(example = "politique")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Slug of the enclosing top-level section, for a sub-section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Display order among siblings, smallest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
+}
+
+struct ValidSection {
+    slug: String,
+    name: String,
+    description: Option<String>,
+    parent_id: Option<i64>,
+    position: i32,
+}
+
+fn validate_section(
+    conn: &mut DbConnection,
+    input: &SectionInput,
+    current: Option<&SectionRow>,
+) -> Result<ValidSection> {
+    use super::{FieldError, FieldErrors, validate};
+    let mut errors = FieldErrors::default();
+    let name = match &input.name {
+        Some(n) => errors.check(validate::text("name", n, 1, 80)),
+        None => {
+            errors.push(FieldError::new("name", "is required"));
+            None
+        }
+    };
+    let slug = input
+        .slug
+        .as_deref()
+        .and_then(|s| errors.check(validate::slug("slug", s)));
+    let description = errors
+        .check(validate::optional_text(
+            "description",
+            input.description.as_deref(),
+            2000,
+        ))
+        .flatten();
+    let mut parent_id = None;
+    if let Some(parent_slug) = &input.parent {
+        let parent: Option<SectionRow> = sections::table
+            .filter(sections::slug.eq(parent_slug))
+            .select(SectionRow::as_select())
+            .first(conn)
+            .optional()?;
+        match parent {
+            None => errors.push(FieldError::new("parent", format!("no section '{parent_slug}'"))),
+            Some(p) if Some(p.id) == current.map(|c| c.id) => {
+                errors.push(FieldError::new("parent", "a section cannot contain itself"));
+            }
+            Some(p) if p.parent_id.is_some() => errors.push(FieldError::new(
+                "parent",
+                format!("'{parent_slug}' is itself a sub-section; sections nest one level only"),
+            )),
+            Some(p) => parent_id = Some(p.id),
+        }
+        if let (Some(current), Some(_)) = (current, parent_id) {
+            let children: i64 = sections::table
+                .filter(sections::parent_id.eq(current.id))
+                .count()
+                .get_result(conn)?;
+            if children > 0 {
+                errors.push(FieldError::new(
+                    "parent",
+                    "a section with sub-sections cannot become a sub-section",
+                ));
+            }
+        }
+    }
+    errors.into_result()?;
+    let name = name.unwrap_or_default();
+    let slug = match (slug, current) {
+        (Some(slug), _) => slug,
+        (None, Some(current)) => current.slug.clone(),
+        (None, None) => super::text::slugify(&name),
+    };
+    if slug.is_empty() {
+        return Err(FieldError::new("slug", "cannot be made from this name; give one").into());
+    }
+    let taken = sections::table
+        .filter(sections::slug.eq(&slug))
+        .filter(sections::id.ne(current.map_or(0, |c| c.id)))
+        .count()
+        .get_result::<i64>(conn)?;
+    if taken > 0 {
+        return Err(Error::Conflict(format!(
+            "slug: '{slug}' is already used by another section"
+        )));
+    }
+    Ok(ValidSection {
+        slug,
+        name,
+        description,
+        parent_id,
+        position: input.position.unwrap_or(current.map_or(0, |c| c.position)),
+    })
+}
+
+fn row_by_slug(conn: &mut DbConnection, slug: &str) -> Result<SectionRow> {
+    sections::table
+        .filter(sections::slug.eq(slug))
+        .select(SectionRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("no section '{slug}'")))
+}
+
+pub fn create(conn: &mut DbConnection, input: &SectionInput) -> Result<Section> {
+    let valid = validate_section(conn, input, None)?;
+    let now = crate::db::now();
+    diesel::insert_into(sections::table)
+        .values((
+            sections::slug.eq(&valid.slug),
+            sections::name.eq(&valid.name),
+            sections::description.eq(&valid.description),
+            sections::parent_id.eq(valid.parent_id),
+            sections::position.eq(valid.position),
+            sections::created_at.eq(now),
+            sections::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    get(conn, &valid.slug)
+}
+
+fn editable(conn: &mut DbConnection, row: &SectionRow) -> Result<SectionInput> {
+    let parent = match row.parent_id {
+        Some(id) => Some(
+            sections::table
+                .find(id)
+                .select(sections::slug)
+                .first::<String>(conn)?,
+        ),
+        None => None,
+    };
+    Ok(SectionInput {
+        name: Some(row.name.clone()),
+        slug: Some(row.slug.clone()),
+        description: row.description.clone(),
+        parent,
+        position: Some(row.position),
+    })
+}
+
+/// Applies a merge patch to the section, if `if_version` is still current.
+pub fn update(
+    conn: &mut DbConnection,
+    slug: &str,
+    patch: &serde_json::Value,
+    if_version: Option<i64>,
+) -> Result<Section> {
+    let current = row_by_slug(conn, slug)?;
+    super::check_version(current.version, if_version)?;
+    let input = super::patch::apply(&editable(conn, &current)?, patch)?;
+    let valid = validate_section(conn, &input, Some(&current))?;
+    let updated = diesel::update(
+        sections::table
+            .filter(sections::id.eq(current.id))
+            .filter(sections::version.eq(current.version)),
+    )
+    .set((
+        sections::slug.eq(&valid.slug),
+        sections::name.eq(&valid.name),
+        sections::description.eq(&valid.description),
+        sections::parent_id.eq(valid.parent_id),
+        sections::position.eq(valid.position),
+        sections::updated_at.eq(crate::db::now()),
+        sections::version.eq(current.version + 1),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(Error::Stale {
+            expected: current.version,
+            current: current.version + 1,
+        });
+    }
+    get(conn, &valid.slug)
+}
+
+/// Deletes a section that holds no articles and no sub-sections.
+pub fn delete(conn: &mut DbConnection, slug: &str, if_version: Option<i64>) -> Result<()> {
+    use crate::db::schema::articles;
+    let current = row_by_slug(conn, slug)?;
+    super::check_version(current.version, if_version)?;
+    let children: i64 = sections::table
+        .filter(sections::parent_id.eq(current.id))
+        .count()
+        .get_result(conn)?;
+    let articles: i64 = articles::table
+        .filter(articles::section_id.eq(current.id))
+        .count()
+        .get_result(conn)?;
+    if children > 0 || articles > 0 {
+        return Err(Error::Conflict(format!(
+            "section '{slug}' still holds {articles} article(s) and {children} sub-section(s); move them first"
+        )));
+    }
+    diesel::delete(sections::table.find(current.id)).execute(conn)?;
+    Ok(())
+}

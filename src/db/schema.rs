@@ -88,6 +88,8 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

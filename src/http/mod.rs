@@ -12,6 +12,7 @@ mod fallback;
 mod media;
 mod ops;
 mod sections;
+mod tags;
 mod users;
 
 use std::sync::Arc;
@@ -69,9 +70,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(users::update)
             .service(users::disable)
             .service(sections::list)
+            .service(sections::create)
             .service(sections::get)
+            .service(sections::update)
+            .service(sections::delete)
             .service(authors::list)
+            .service(authors::create)
             .service(authors::get)
+            .service(authors::update)
+            .service(authors::delete)
+            .service(tags::list)
+            .service(tags::create)
+            .service(tags::update)
+            .service(tags::delete)
             .service(media::photo),
     )
     .service(media::file)

@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDateTime};
 use depeche::content::articles::write::{self, NewArticle};
 use depeche::content::articles::{Access, Comments, Status};
 use depeche::content::text;
-use depeche::db::schema::{article_slugs, article_tags, articles, authors, sections, tags};
+use depeche::db::schema::{article_slugs, article_tags, articles, authors, sections};
 use depeche::db::{Db, DbConnection, now};
 use diesel::prelude::*;
 
@@ -101,7 +101,7 @@ impl ArticleBuilder {
         let now = now();
         let id = write::insert(conn, &self.new, None, now).expect("insert article");
         for (position, slug) in self.tags.iter().enumerate() {
-            let tag_id = ensure_tag(conn, slug);
+            let tag_id = depeche::content::tags::ensure(conn, slug, slug).expect("tag");
             diesel::insert_into(article_tags::table)
                 .values((
                     article_tags::article_id.eq(id),
@@ -182,25 +182,4 @@ pub fn ensure_author(conn: &mut DbConnection, slug: &str) -> i64 {
         .returning(authors::id)
         .get_result(conn)
         .expect("insert author")
-}
-
-fn ensure_tag(conn: &mut DbConnection, slug: &str) -> i64 {
-    if let Some(id) = tags::table
-        .filter(tags::slug.eq(slug))
-        .select(tags::id)
-        .first(conn)
-        .optional()
-        .expect("find tag")
-    {
-        return id;
-    }
-    diesel::insert_into(tags::table)
-        .values((
-            tags::slug.eq(slug),
-            tags::name.eq(slug),
-            tags::created_at.eq(now()),
-        ))
-        .returning(tags::id)
-        .get_result(conn)
-        .expect("insert tag")
 }

@@ -138,6 +138,8 @@ impl TestApp {
             ("DEPECHE_MEDIA_DIR", media.as_str()),
             ("DEPECHE_WORKERS", "1"),
             ("DEPECHE_DB_POOL_SIZE", "4"),
+            ("DEPECHE_JWT_SECRET", JWT_SECRET),
+            ("DEPECHE_SCHEDULER_INTERVAL_MS", "100"),
         ];
         let settings = Settings::from_lookup(|name| {
             vars.iter()
@@ -163,6 +165,10 @@ impl TestApp {
             client,
             _db: test_db,
         }
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 
     /// Loads the demo content; returns the main article's slug.
@@ -265,5 +271,130 @@ impl Response {
             .iter()
             .map(|e| e["field"].as_str().expect("field name").to_owned())
             .collect()
+    }
+}
+
+/// The signing secret the test servers use, so tests can forge tokens.
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+impl TestApp {
+    /// Creates an account with this role and signs it in; returns its access token.
+    pub async fn sign_in(&self, role: depeche::auth::Role) -> String {
+        self.sign_in_as(
+            role,
+            &format!("{}-{:x}@journal.example", role.as_str(), rand::random::<u32>()),
+        )
+        .await
+        .0
+    }
+
+    /// Creates the account `email` and signs it in; returns its access token
+    /// and the whole sign-in answer.
+    pub async fn sign_in_as(&self, role: depeche::auth::Role, email: &str) -> (String, Value) {
+        let password = "une phrase de passe assez longue";
+        self.create_user(role, email, password);
+        let res = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({"email": email, "password": password})),
+            )
+            .await;
+        let body = res.ok_json_any();
+        (body["access_token"].as_str().unwrap().to_owned(), body)
+    }
+
+    pub fn create_user(&self, role: depeche::auth::Role, email: &str, password: &str) -> i64 {
+        use depeche::content::users::{self, NewUser};
+        let hash = depeche::auth::passwords::hash(password).unwrap();
+        let new = NewUser {
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            password: String::new(),
+            author: None,
+        };
+        self.db
+            .write_blocking(|conn| users::create(conn, &new, &hash))
+            .expect("create user")
+            .id
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        self.send_with(method, path, token, body, &[]).await
+    }
+
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if let Some(b) = &bearer {
+            all.push(("authorization", b));
+        }
+        match body {
+            Some(body) => {
+                if !all.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+                    all.push(("content-type", "application/json"));
+                }
+                self.raw(method, path, &all, body.to_string().into_bytes()).await
+            }
+            None => self.request(method, path, &all).await,
+        }
+    }
+
+    /// Sends raw bytes as the body.
+    pub async fn raw(&self, method: Method, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Response {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.client.request(method, &url);
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let mut res = req
+            .send_body(body)
+            .await
+            .unwrap_or_else(|e| panic!("request {url}: {e}"));
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("response body");
+        Response {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body,
+        }
+    }
+}
+
+impl Response {
+    /// Asserts a 2xx JSON answer; returns the body.
+    pub fn ok_json_any(&self) -> Value {
+        assert!(
+            (200..300).contains(&self.status),
+            "status {}: {}",
+            self.status,
+            String::from_utf8_lossy(&self.body)
+        );
+        self.json()
+    }
+
+    /// Asserts a 2xx JSON answer with this status; returns the body.
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
+        if self.body.is_empty() {
+            Value::Null
+        } else {
+            self.json()
+        }
     }
 }

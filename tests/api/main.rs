@@ -3,10 +3,14 @@
 //! PostgreSQL tests need `DEPECHE_TEST_POSTGRES_URL` (an account that may
 //! create databases); without it they are reported as ignored, and said so.
 
+mod admin;
+mod auth;
 mod caching;
+mod editorial;
 mod errors;
 mod fixtures;
 mod helpers;
+mod input;
 mod listing;
 mod openapi;
 mod ops;
@@ -64,6 +68,21 @@ fn main() -> ExitCode {
         ops::health_and_readiness,
         ops::documentation_is_served_offline,
         openapi::served_document_is_the_committed_one,
+        editorial::life_of_the_demo_article,
+        editorial::concurrent_edits_never_overwrite,
+        editorial::retried_creates_are_not_duplicated,
+        editorial::slugs_are_generated_unique_and_redirect,
+        editorial::scheduled_articles_appear_on_time,
+        editorial::transitions_that_make_no_sense_conflict,
+        auth::tokens_are_checked_strictly,
+        auth::refresh_tokens_rotate_and_reuse_ends_the_session,
+        auth::failed_logins_reveal_nothing_and_slow_down,
+        auth::every_role_does_only_what_it_may,
+        input::bad_bodies_are_named_and_change_nothing,
+        input::html_is_sanitised_and_text_survives,
+        admin::sections_authors_and_tags,
+        admin::admins_manage_accounts,
+        admin::accounts_from_the_command_line,
     ];
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in tests {

@@ -88,8 +88,11 @@ CREATE TABLE tags (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     slug TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
 );
+CREATE INDEX tags_name ON tags (name, id);
 
 CREATE TABLE article_tags (
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,

@@ -72,17 +72,6 @@ pub struct ArticleInput {
     pub main_photo_id: Option<i64>,
 }
 
-impl ArticleInput {
-    /// Parses a JSON document, naming the field of the first type error.
-    pub fn from_json(value: Value) -> Result<Self> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let field = e.path().to_string();
-            let field = if field == "." { "body".to_owned() } else { field };
-            Error::Invalid(vec![FieldError::new(field, e.into_inner().to_string())])
-        })
-    }
-}
-
 /// An input that passed validation, with its references resolved.
 struct Valid {
     columns: NewArticle,
@@ -208,7 +197,7 @@ fn validate(conn: &mut DbConnection, input: &ArticleInput, current: Option<&Arti
     };
     let tag_ids = tag_slugs
         .iter()
-        .map(|(slug, name)| ensure_tag(conn, slug, name))
+        .map(|(slug, name)| crate::content::tags::ensure(conn, slug, name))
         .collect::<Result<_>>()?;
     Ok(Valid {
         columns: NewArticle {
@@ -269,25 +258,6 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String> {
         }
     }
     Ok(format!("{base}-{:08x}", rand::random::<u32>()))
-}
-
-fn ensure_tag(conn: &mut DbConnection, slug: &str, name: &str) -> Result<i64> {
-    if let Some(id) = tags::table
-        .filter(tags::slug.eq(slug))
-        .select(tags::id)
-        .first::<i64>(conn)
-        .optional()?
-    {
-        return Ok(id);
-    }
-    Ok(diesel::insert_into(tags::table)
-        .values((
-            tags::slug.eq(slug),
-            tags::name.eq(name),
-            tags::created_at.eq(now()),
-        ))
-        .returning(tags::id)
-        .get_result(conn)?)
 }
 
 pub(super) fn row(conn: &mut DbConnection, id: i64) -> Result<ArticleRow> {
@@ -357,15 +327,10 @@ pub fn update(
     user: &CurrentUser,
     if_version: Option<i64>,
 ) -> Result<()> {
-    if !merge_patch.is_object() {
-        return Err(FieldError::new("body", "must be a JSON object (a merge patch)").into());
-    }
     let current = row(conn, id)?;
     policy::can_edit(user, &current)?;
     check_version(current.version, if_version)?;
-    let mut document = serde_json::to_value(editable(conn, &current)?).expect("documents serialise");
-    patch::merge(&mut document, merge_patch);
-    let input = ArticleInput::from_json(document)?;
+    let input = patch::apply(&editable(conn, &current)?, merge_patch)?;
     save(conn, &current, &input, user, Change::Update)
 }
 
@@ -441,12 +406,13 @@ mod tests {
 
     #[test]
     fn type_errors_name_their_field() {
-        let err = ArticleInput::from_json(serde_json::json!({"title": "t", "authors": "x"})).unwrap_err();
+        let err =
+            patch::parse::<ArticleInput>(serde_json::json!({"title": "t", "authors": "x"})).unwrap_err();
         let Error::Invalid(errors) = err else {
             panic!("{err:?}")
         };
         assert_eq!(errors[0].field, "authors");
-        let err = ArticleInput::from_json(serde_json::json!({"title": "t", "bogus": 1})).unwrap_err();
+        let err = patch::parse::<ArticleInput>(serde_json::json!({"title": "t", "bogus": 1})).unwrap_err();
         let Error::Invalid(errors) = err else {
             panic!("{err:?}")
         };
