@@ -39,6 +39,8 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest image upload accepted, in bytes.
+    pub max_upload_bytes: usize,
     /// How often scheduled articles are checked for publication.
     pub scheduler_interval: Duration,
 }
@@ -162,6 +164,12 @@ impl Settings {
             ),
             max_body_bytes: usize::try_from(parse_number(&var, "DEPECHE_MAX_BODY_BYTES", 1024 * 1024)?)
                 .unwrap_or(usize::MAX),
+            max_upload_bytes: usize::try_from(parse_number(
+                &var,
+                "DEPECHE_MAX_UPLOAD_BYTES",
+                25 * 1024 * 1024,
+            )?)
+            .unwrap_or(usize::MAX),
             scheduler_interval: Duration::from_millis(
                 parse_number(&var, "DEPECHE_SCHEDULER_INTERVAL_MS", 5000)?.max(10),
             ),

@@ -87,6 +87,7 @@ impl Application {
             openapi_json: doc.to_json().context("serialising the OpenAPI document")?.into(),
             tokens,
             throttle: LoginThrottle::new(5, 50, Duration::from_secs(15 * 60)),
+            max_upload_bytes: settings.max_upload_bytes,
         });
         scheduler::spawn(state.db.clone(), settings.scheduler_interval);
 

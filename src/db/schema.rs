@@ -15,6 +15,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        focal_x -> Double,
+        focal_y -> Double,
+        uploaded_by -> Nullable<BigInt>,
     }
 }
 

@@ -37,6 +37,7 @@ pub struct AppState {
     pub openapi_json: Vec<u8>,
     pub tokens: TokenKeys,
     pub throttle: LoginThrottle,
+    pub max_upload_bytes: usize,
 }
 
 /// Registers every route. Routes go through utoipa-actix-web only, so the
@@ -83,9 +84,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(tags::create)
             .service(tags::update)
             .service(tags::delete)
-            .service(media::photo),
+            .service(media::list)
+            .service(media::upload)
+            .service(media::get)
+            .service(media::update)
+            .service(media::remove),
     )
-    .service(media::file)
+    .service(media::media_file)
     .service(ops::healthz)
     .service(ops::readyz)
     .service(ops::openapi_json)

@@ -14,6 +14,7 @@ mod input;
 mod listing;
 mod openapi;
 mod ops;
+mod photos;
 mod resources;
 mod seed_page;
 mod visibility;
@@ -83,6 +84,11 @@ fn main() -> ExitCode {
         admin::sections_authors_and_tags,
         admin::admins_manage_accounts,
         admin::accounts_from_the_command_line,
+        photos::uploads_are_checked_cleaned_and_served,
+        photos::bad_files_leave_nothing_behind,
+        photos::duplicate_uploads_share_one_file,
+        photos::renditions_are_made_once_and_negotiated,
+        photos::photos_in_use_are_kept,
     ];
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in tests {

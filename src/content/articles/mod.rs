@@ -197,6 +197,8 @@ pub struct Article {
     pub authors: Vec<AuthorRef>,
     pub tags: Vec<Tag>,
     pub main_photo: Option<Photo>,
+    /// Every photo the article shows: the main photo, then those in the body.
+    pub photos: Vec<Photo>,
     pub related_links: Vec<RelatedLink>,
     #[schema(example = "2025-01-31T07:30:00Z")]
     pub published_at: Option<DateTime<Utc>>,
@@ -258,10 +260,11 @@ fn full(
         Some(id) => sections::refs(conn, &[id])?.remove(&id),
         None => None,
     };
-    let main_photo = match row.main_photo_id {
-        Some(id) => photos::by_ids(conn, &[id], urls)?.remove(&id),
-        None => None,
-    };
+    let photos = photos::of_article(conn, row.main_photo_id, &row.body_html, urls)?;
+    let main_photo = photos
+        .first()
+        .filter(|p| Some(p.id) == row.main_photo_id)
+        .cloned();
     let authors = authors::of_articles(conn, &ids)?
         .remove(&row.id)
         .unwrap_or_default();
@@ -289,6 +292,7 @@ fn full(
         authors,
         tags,
         main_photo,
+        photos,
         related_links,
         published_at: row.published_at.map(utc),
         updated_at: utc(row.updated_at),

@@ -1,6 +1,9 @@
 //! Where uploaded image files live. Handlers see only [`MediaStore`]; the local
 //! directory is the default, and an object store can stand behind the same trait.
 
+pub mod images;
+pub mod metadata;
+
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,6 +16,9 @@ pub trait MediaStore: Send + Sync {
 
     /// The local file holding `key`, if it is stored.
     fn path(&self, key: &str) -> Option<PathBuf>;
+
+    /// Removes `key`; removing what is not there is not an error.
+    fn delete(&self, key: &str) -> io::Result<()>;
 }
 
 /// The content address of an image: SHA-256 of its bytes and its extension,
@@ -28,17 +34,32 @@ pub fn content_key(bytes: &[u8], extension: &str) -> String {
     key
 }
 
-/// True for keys of the form [`content_key`] makes; nothing else may reach
-/// the file system.
+/// The key of a rendition of `key` at `width`, in the format of `extension`.
+pub fn rendition_key(key: &str, width: u32, extension: &str) -> String {
+    let hash = key.split_once('.').map_or(key, |(hash, _)| hash);
+    format!("{hash}-w{width}.{extension}")
+}
+
+/// True for keys of the forms [`content_key`] and [`rendition_key`] make;
+/// nothing else may reach the storage.
 pub fn is_valid_key(key: &str) -> bool {
-    let Some((hash, ext)) = key.split_once('.') else {
+    let Some((name, ext)) = key.split_once('.') else {
         return false;
+    };
+    let hash = match name.split_once("-w") {
+        Some((hash, width)) => {
+            if width.is_empty() || width.len() > 5 || !width.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            hash
+        }
+        None => name,
     };
     hash.len() == 64
         && hash
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        && matches!(ext, "jpg" | "png" | "webp" | "gif" | "avif")
+        && matches!(ext, "jpg" | "png" | "webp" | "gif")
 }
 
 /// Objects as files in one directory.
@@ -87,6 +108,16 @@ impl MediaStore for LocalDir {
         let path = self.root.join(key);
         path.is_file().then_some(path)
     }
+
+    fn delete(&self, key: &str) -> io::Result<()> {
+        if !is_valid_key(key) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "invalid media key"));
+        }
+        match std::fs::remove_file(self.root.join(key)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +132,14 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.png"
         );
         assert!(is_valid_key(&key));
+        let rendition = rendition_key(&key, 640, "webp");
+        assert!(
+            rendition.ends_with("-w640.webp") && is_valid_key(&rendition),
+            "{rendition}"
+        );
+        for bad in [&key.replace(".png", "-w.png"), &key.replace(".png", "-w64x.png")] {
+            assert!(!is_valid_key(bad), "{bad}");
+        }
         for bad in [
             "../etc/passwd",
             "abc.png",
