@@ -43,6 +43,8 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// How often scheduled articles are checked for publication.
     pub scheduler_interval: Duration,
+    /// Memory for cached public responses, in bytes; 0 turns the cache off.
+    pub cache_bytes: u64,
 }
 
 /// Builds the absolute links the API hands out.
@@ -170,6 +172,7 @@ impl Settings {
                 25 * 1024 * 1024,
             )?)
             .unwrap_or(usize::MAX),
+            cache_bytes: parse_number(&var, "DEPECHE_CACHE_BYTES", 64 * 1024 * 1024)?,
             scheduler_interval: Duration::from_millis(
                 parse_number(&var, "DEPECHE_SCHEDULER_INTERVAL_MS", 5000)?.max(10),
             ),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::http::{Method, header};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
@@ -19,6 +19,9 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::{CorsOrigins, Settings};
 use crate::content::demo;
 use crate::db::Db;
+use crate::http::metrics::Metrics;
+use crate::http::response_cache::{self, ResponseCache};
+use crate::http::security::{self, SecurityPolicy};
 use crate::http::{self, AppState, RouteTable, error};
 use crate::media::LocalDir;
 use crate::{openapi, scheduler};
@@ -89,7 +92,12 @@ impl Application {
             throttle: LoginThrottle::new(5, 50, Duration::from_secs(15 * 60)),
             max_upload_bytes: settings.max_upload_bytes,
         });
-        scheduler::spawn(state.db.clone(), settings.scheduler_interval);
+        let cache = web::Data::new(ResponseCache::new(settings.cache_bytes));
+        let metrics = web::Data::new(Metrics::new());
+        let security = web::Data::new(SecurityPolicy {
+            hsts: settings.urls.base().starts_with("https://"),
+        });
+        scheduler::spawn(state.db.clone(), cache.clone(), settings.scheduler_interval);
 
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -101,6 +109,9 @@ impl Application {
                 .into_utoipa_app()
                 .app_data(state.clone())
                 .app_data(routes.clone())
+                .app_data(cache.clone())
+                .app_data(metrics.clone())
+                .app_data(security.clone())
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::new(max_body))
@@ -110,13 +121,11 @@ impl Application {
                 SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")),
             )
             .default_service(web::to(http::not_found_or_not_allowed))
+            .wrap(from_fn(response_cache::middleware))
             .wrap(cors(&cors_origins))
-            .wrap(
-                DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::REFERRER_POLICY, "no-referrer")),
-            )
+            .wrap(from_fn(security::middleware))
             .wrap(ErrorHandlers::new().default_handler(error::as_problem))
+            .wrap(from_fn(http::metrics::middleware))
             // HEAD is GET without a body; the server drops the body itself.
             .wrap_fn(|mut req, srv| {
                 if req.method() == Method::HEAD {
@@ -126,7 +135,12 @@ impl Application {
             })
             .wrap(TracingLogger::default())
         })
-        .shutdown_timeout(30);
+        .shutdown_timeout(30)
+        // A client gets this long to send its request head, and an idle
+        // keep-alive connection is closed after this long: slow clients
+        // cannot pin the workers.
+        .client_request_timeout(Duration::from_secs(10))
+        .keep_alive(Duration::from_secs(30));
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

@@ -60,6 +60,12 @@ impl Db {
         self.backend
     }
 
+    /// Connections open, and of those, idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     pub fn conn(&self) -> Result<PooledConnection<Manager>, DbError> {
         self.pool.get().map_err(DbError::Unavailable)
     }

@@ -43,8 +43,13 @@ pub fn etag_of(body: &[u8]) -> String {
 /// True when the request's `If-None-Match` names `etag` (weakly compared, as
 /// RFC 9110 asks for GET) or is `*`.
 pub fn not_modified(req: &HttpRequest, etag: &str) -> bool {
+    if_none_match(req.headers(), etag)
+}
+
+/// [`not_modified`] on bare headers.
+pub fn if_none_match(headers: &actix_web::http::header::HeaderMap, etag: &str) -> bool {
     let opaque = etag.trim_start_matches("W/");
-    req.headers()
+    headers
         .get_all(header::IF_NONE_MATCH)
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))

@@ -10,8 +10,11 @@ pub mod error;
 pub mod extract;
 mod fallback;
 mod media;
+pub mod metrics;
 mod ops;
+pub mod response_cache;
 mod sections;
+pub mod security;
 mod tags;
 mod users;
 
@@ -94,6 +97,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .service(ops::healthz)
     .service(ops::readyz)
     .service(ops::openapi_json)
+    .service(metrics::exposition)
     .service(ops::docs);
 }
 

@@ -120,3 +120,129 @@ pub async fn cors_admits_configured_origins_only(backend: Backend) {
         foreign.problem(400);
     }
 }
+
+fn counter(metrics: &str, line_start: &str) -> f64 {
+    metrics
+        .lines()
+        .find(|l| l.starts_with(line_start))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+pub async fn cached_reads_never_outlive_a_write(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let slug = app.load_demo();
+    let editor = app.sign_in(depeche::auth::Role::Editor).await;
+    let path = format!("/api/v1/articles/slug/{slug}");
+    let hits = |m: &str| counter(m, "depeche_response_cache_total{result=\"hit\"}");
+
+    let first = app.get(&path).await;
+    let before = String::from_utf8_lossy(&app.get("/metrics").await.body).into_owned();
+    let second = app.get(&path).await;
+    let after = String::from_utf8_lossy(&app.get("/metrics").await.body).into_owned();
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("etag"), first.header("etag"));
+    assert_eq!(
+        hits(&after),
+        hits(&before) + 1.0,
+        "the second read came from memory"
+    );
+    let etag = first.header("etag").unwrap().to_owned();
+    let revalidated = app.request(Method::GET, &path, &[("if-none-match", &etag)]).await;
+    assert_eq!(revalidated.status, 304);
+    assert_eq!(revalidated.header("etag"), Some(etag.as_str()));
+
+    // A write through the API: the very next read shows it.
+    let id = first.json()["id"].as_i64().unwrap();
+    app.send(
+        Method::PATCH,
+        &format!("/api/v1/articles/{id}"),
+        Some(&editor),
+        Some(serde_json::json!({"title": "Titre corrigé"})),
+    )
+    .await
+    .expect(200);
+    let fresh = app.get(&path).await.ok_json();
+    assert_eq!(fresh["title"], "Titre corrigé");
+    let listed = app.get("/api/v1/articles?section=politique").await.ok_json();
+    assert_eq!(listed["items"][0]["title"], "Titre corrigé");
+    let stale = app.request(Method::GET, &path, &[("if-none-match", &etag)]).await;
+    assert_eq!(stale.status, 200, "the old ETag no longer matches");
+
+    // Editorial reads are never served from the shared cache.
+    let draft = app
+        .send(
+            Method::POST,
+            "/api/v1/articles",
+            Some(&editor),
+            Some(serde_json::json!({"title": "Brouillon"})),
+        )
+        .await
+        .expect(201);
+    let as_editor = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/articles/{}", draft["id"]),
+            Some(&editor),
+            None,
+        )
+        .await;
+    assert_eq!(as_editor.header("cache-control"), Some("private, no-store"));
+    app.get(&format!("/api/v1/articles/{}", draft["id"]))
+        .await
+        .problem(404);
+}
+
+pub async fn metrics_and_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.load_demo();
+    app.get("/api/v1/articles/1").await;
+    app.get("/api/v1/articles/2").await;
+    app.get("/nowhere").await;
+    let metrics = String::from_utf8_lossy(&app.get("/metrics").await.body).into_owned();
+    let by_route = counter(
+        &metrics,
+        "depeche_http_requests_total{method=\"GET\",route=\"/api/v1/articles/{id}\",status=\"200\"}",
+    );
+    assert_eq!(by_route, 2.0, "{metrics}");
+    for series in [
+        "depeche_http_request_duration_seconds_bucket",
+        "depeche_db_pool_connections{state=\"idle\"}",
+        "process_resident_memory_bytes",
+        "route=\"unmatched\"",
+    ] {
+        assert!(metrics.contains(series), "{series} missing");
+    }
+
+    let api = app.get("/api/v1/sections").await;
+    assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(api.header("x-frame-options"), Some("DENY"));
+    assert_eq!(api.header("referrer-policy"), Some("no-referrer"));
+    assert!(
+        api.header("content-security-policy")
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    assert!(
+        api.header("strict-transport-security").is_some(),
+        "served over https"
+    );
+    let problem = app.get("/nowhere").await;
+    assert_eq!(problem.header("x-content-type-options"), Some("nosniff"));
+    let docs = app.get("/docs/").await;
+    assert!(
+        docs.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+
+    let plain = TestApp::spawn_with(backend, &[("DEPECHE_PUBLIC_URL", "http://127.0.0.1:8080")]).await;
+    assert!(
+        plain
+            .get("/healthz")
+            .await
+            .header("strict-transport-security")
+            .is_none()
+    );
+}

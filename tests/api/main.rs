@@ -62,6 +62,8 @@ fn main() -> ExitCode {
         caching::conditional_get_answers_304,
         caching::head_answers_like_get_without_body,
         caching::cors_admits_configured_origins_only,
+        caching::cached_reads_never_outlive_a_write,
+        caching::metrics_and_security_headers,
         resources::sections_nest_one_level,
         resources::authors_page_by_name,
         resources::related_puts_curated_links_first,

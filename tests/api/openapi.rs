@@ -58,6 +58,7 @@ pub fn document_is_valid_openapi_3_1() {
         "/docs",
         "/healthz",
         "/readyz",
+        "/metrics",
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
