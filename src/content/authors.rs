@@ -185,13 +185,7 @@ fn validate_author(
     use super::validate;
     use crate::db::schema::photos;
     let mut errors = FieldErrors::default();
-    let name = match &input.name {
-        Some(n) => errors.check(validate::text("name", n, 1, 120)),
-        None => {
-            errors.push(FieldError::new("name", "is required"));
-            None
-        }
-    };
+    let name = errors.check(validate::required_text("name", input.name.as_deref(), 120));
     let slug = input
         .slug
         .as_deref()
@@ -236,14 +230,7 @@ fn validate_author(
     }
     errors.into_result()?;
     let name = name.unwrap_or_default();
-    let slug = match (slug, current) {
-        (Some(slug), _) => slug,
-        (None, Some(current)) => current.slug.clone(),
-        (None, None) => super::text::slugify(&name),
-    };
-    if slug.is_empty() {
-        return Err(FieldError::new("slug", "cannot be made from this name; give one").into());
-    }
+    let slug = validate::slug_or_default(slug, current.map(|c| c.slug.as_str()), &name)?;
     let taken = authors::table
         .filter(authors::slug.eq(&slug))
         .filter(authors::id.ne(current.map_or(0, |c| c.id)))

@@ -186,13 +186,7 @@ fn validate_section(
 ) -> Result<ValidSection> {
     use super::{FieldError, FieldErrors, validate};
     let mut errors = FieldErrors::default();
-    let name = match &input.name {
-        Some(n) => errors.check(validate::text("name", n, 1, 80)),
-        None => {
-            errors.push(FieldError::new("name", "is required"));
-            None
-        }
-    };
+    let name = errors.check(validate::required_text("name", input.name.as_deref(), 80));
     let slug = input
         .slug
         .as_deref()
@@ -237,14 +231,7 @@ fn validate_section(
     }
     errors.into_result()?;
     let name = name.unwrap_or_default();
-    let slug = match (slug, current) {
-        (Some(slug), _) => slug,
-        (None, Some(current)) => current.slug.clone(),
-        (None, None) => super::text::slugify(&name),
-    };
-    if slug.is_empty() {
-        return Err(FieldError::new("slug", "cannot be made from this name; give one").into());
-    }
+    let slug = validate::slug_or_default(slug, current.map(|c| c.slug.as_str()), &name)?;
     let taken = sections::table
         .filter(sections::slug.eq(&slug))
         .filter(sections::id.ne(current.map_or(0, |c| c.id)))

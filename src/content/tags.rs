@@ -122,25 +122,16 @@ pub struct TagInput {
 }
 
 fn validate_tag(conn: &mut DbConnection, input: &TagInput, current: Option<i64>) -> Result<(String, String)> {
-    use super::{Error, FieldError, FieldErrors, validate};
+    use super::{Error, FieldErrors, validate};
     let mut errors = FieldErrors::default();
-    let name = match &input.name {
-        Some(n) => errors.check(validate::text("name", n, 1, 60)),
-        None => {
-            errors.push(FieldError::new("name", "is required"));
-            None
-        }
-    };
+    let name = errors.check(validate::required_text("name", input.name.as_deref(), 60));
     let slug = input
         .slug
         .as_deref()
         .and_then(|s| errors.check(validate::slug("slug", s)));
     errors.into_result()?;
     let name = name.unwrap_or_default();
-    let slug = slug.unwrap_or_else(|| super::text::slugify(&name));
-    if slug.is_empty() {
-        return Err(FieldError::new("slug", "cannot be made from this name; give one").into());
-    }
+    let slug = validate::slug_or_default(slug, None, &name)?;
     if id_of(conn, &slug)?.is_some_and(|id| Some(id) != current) {
         return Err(Error::Conflict(format!(
             "slug: '{slug}' is already used by another tag"

@@ -33,6 +33,27 @@ pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, 
     Ok(value.to_owned())
 }
 
+/// Text that must be given: absent is "is required", like blank.
+pub fn required_text(field: &str, value: Option<&str>, max: usize) -> Result<String, FieldError> {
+    text(field, value.unwrap_or_default(), 1, max)
+}
+
+/// The slug a resource gets: the one given, else the one it has, else one
+/// made from its name.
+pub fn slug_or_default(
+    given: Option<String>,
+    current: Option<&str>,
+    name: &str,
+) -> Result<String, FieldError> {
+    let slug = given
+        .or_else(|| current.map(str::to_owned))
+        .unwrap_or_else(|| super::text::slugify(name));
+    if slug.is_empty() {
+        return Err(FieldError::new("slug", "cannot be made from this name; give one"));
+    }
+    Ok(slug)
+}
+
 /// Optional text: absent or blank is `None`.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
     match value.map(str::trim) {

@@ -82,13 +82,7 @@ struct Valid {
 /// edited, if any.
 fn validate(conn: &mut DbConnection, input: &ArticleInput, current: Option<&ArticleRow>) -> Result<Valid> {
     let mut errors = FieldErrors::default();
-    let title = match &input.title {
-        Some(t) => errors.check(validate::text("title", t, 1, 300)),
-        None => {
-            errors.push(FieldError::new("title", "is required"));
-            None
-        }
-    };
+    let title = errors.check(validate::required_text("title", input.title.as_deref(), 300));
     let kicker = errors
         .check(validate::optional_text("kicker", input.kicker.as_deref(), 120))
         .flatten();

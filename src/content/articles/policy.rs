@@ -4,10 +4,6 @@ use super::{ArticleRow, Status};
 use crate::auth::{CurrentUser, Role};
 use crate::content::{Error, Result};
 
-fn owns(user: &CurrentUser, row: &ArticleRow) -> bool {
-    row.created_by == Some(user.id)
-}
-
 fn not_trashed(row: &ArticleRow) -> Result<()> {
     match row.deleted_at {
         Some(_) => Err(Error::Conflict(format!(
@@ -18,19 +14,30 @@ fn not_trashed(row: &ArticleRow) -> Result<()> {
     }
 }
 
+/// Editors may; writers only on their own articles not yet published.
+fn editor_or_author_before_publication(user: &CurrentUser, row: &ArticleRow, refusal: &str) -> Result<()> {
+    let own = row.created_by == Some(user.id);
+    let unpublished = matches!(Status::from_stored(&row.status), Status::Draft | Status::InReview);
+    if user.is(Role::Editor) || (own && unpublished) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(refusal.into()))
+    }
+}
+
 /// Editors edit everything; writers edit their own articles until published.
 pub fn can_edit(user: &CurrentUser, row: &ArticleRow) -> Result<()> {
     not_trashed(row)?;
-    if user.is(Role::Editor) {
-        return Ok(());
-    }
-    let status = Status::from_stored(&row.status);
-    if owns(user, row) && matches!(status, Status::Draft | Status::InReview) {
-        return Ok(());
-    }
-    Err(Error::Forbidden(
-        "writers may change only their own articles, and only until they are published".into(),
-    ))
+    editor_or_author_before_publication(
+        user,
+        row,
+        "writers may change only their own articles, and only until they are published",
+    )
+}
+
+/// Editors trash and restore anything; writers only their own unpublished work.
+pub fn can_trash(user: &CurrentUser, row: &ArticleRow) -> Result<()> {
+    editor_or_author_before_publication(user, row, "writers may trash only their own unpublished articles")
 }
 
 /// Publishing, unpublishing and archiving are editors' decisions.
@@ -43,20 +50,6 @@ pub fn can_decide(user: &CurrentUser, row: &ArticleRow) -> Result<()> {
             "only editors publish, unpublish and archive".into(),
         ))
     }
-}
-
-/// Editors trash and restore anything; writers only their own unpublished work.
-pub fn can_trash(user: &CurrentUser, row: &ArticleRow) -> Result<()> {
-    if user.is(Role::Editor) {
-        return Ok(());
-    }
-    let status = Status::from_stored(&row.status);
-    if owns(user, row) && matches!(status, Status::Draft | Status::InReview) {
-        return Ok(());
-    }
-    Err(Error::Forbidden(
-        "writers may trash only their own unpublished articles".into(),
-    ))
 }
 
 /// Deleting for good is for admins, and only from the trash.

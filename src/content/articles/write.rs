@@ -28,6 +28,55 @@ pub struct NewArticle {
     pub author_ids: Vec<i64>,
 }
 
+/// The stored columns an article's content sets, derived ones included.
+/// `None` is written as NULL: clearing a field clears the column.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = articles, treat_none_as_null = true)]
+struct Columns<'a> {
+    slug: &'a str,
+    status: &'static str,
+    access: &'static str,
+    comments: &'static str,
+    language: &'a str,
+    kicker: Option<&'a str>,
+    title: &'a str,
+    standfirst: Option<&'a str>,
+    body_html: &'a str,
+    excerpt: Option<&'a str>,
+    auto_excerpt: String,
+    word_count: i32,
+    section_id: Option<i64>,
+    main_photo_id: Option<i64>,
+    published_at: Option<NaiveDateTime>,
+    updated_at: NaiveDateTime,
+    version: i64,
+}
+
+impl NewArticle {
+    fn columns(&self, version: i64, now: NaiveDateTime) -> Columns<'_> {
+        let (auto_excerpt, word_count) = derived_text(self.standfirst.as_deref(), &self.body_html);
+        Columns {
+            slug: &self.slug,
+            status: self.status.as_str(),
+            access: self.access.as_str(),
+            comments: self.comments.as_str(),
+            language: &self.language,
+            kicker: self.kicker.as_deref(),
+            title: &self.title,
+            standfirst: self.standfirst.as_deref(),
+            body_html: &self.body_html,
+            excerpt: self.excerpt.as_deref(),
+            auto_excerpt,
+            word_count,
+            section_id: self.section_id,
+            main_photo_id: self.main_photo_id,
+            published_at: self.published_at,
+            updated_at: now,
+            version,
+        }
+    }
+}
+
 /// Inserts the article and its bylines; returns its id.
 pub fn insert(
     conn: &mut DbConnection,
@@ -35,27 +84,10 @@ pub fn insert(
     created_by: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<i64> {
-    let (auto_excerpt, word_count) = derived_text(new.standfirst.as_deref(), &new.body_html);
     let id = diesel::insert_into(articles::table)
         .values((
-            articles::slug.eq(&new.slug),
-            articles::status.eq(new.status.as_str()),
-            articles::access.eq(new.access.as_str()),
-            articles::comments.eq(new.comments.as_str()),
-            articles::language.eq(&new.language),
-            articles::kicker.eq(&new.kicker),
-            articles::title.eq(&new.title),
-            articles::standfirst.eq(&new.standfirst),
-            articles::body_html.eq(&new.body_html),
-            articles::excerpt.eq(&new.excerpt),
-            articles::auto_excerpt.eq(auto_excerpt),
-            articles::word_count.eq(word_count),
-            articles::section_id.eq(new.section_id),
-            articles::main_photo_id.eq(new.main_photo_id),
-            articles::published_at.eq(new.published_at),
+            new.columns(1, now),
             articles::created_at.eq(now),
-            articles::updated_at.eq(now),
-            articles::version.eq(1_i64),
             articles::created_by.eq(created_by),
         ))
         .returning(articles::id)
@@ -64,7 +96,7 @@ pub fn insert(
     Ok(id)
 }
 
-/// Rewrites the article's own columns and bylines, and moves it to the next version.
+/// Rewrites the article's own columns and bylines at `version`.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
@@ -72,27 +104,8 @@ pub fn update(
     version: i64,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let (auto_excerpt, word_count) = derived_text(new.standfirst.as_deref(), &new.body_html);
     diesel::update(articles::table.find(id))
-        .set((
-            articles::slug.eq(&new.slug),
-            articles::status.eq(new.status.as_str()),
-            articles::access.eq(new.access.as_str()),
-            articles::comments.eq(new.comments.as_str()),
-            articles::language.eq(&new.language),
-            articles::kicker.eq(&new.kicker),
-            articles::title.eq(&new.title),
-            articles::standfirst.eq(&new.standfirst),
-            articles::body_html.eq(&new.body_html),
-            articles::excerpt.eq(&new.excerpt),
-            articles::auto_excerpt.eq(auto_excerpt),
-            articles::word_count.eq(word_count),
-            articles::section_id.eq(new.section_id),
-            articles::main_photo_id.eq(new.main_photo_id),
-            articles::published_at.eq(new.published_at),
-            articles::updated_at.eq(now),
-            articles::version.eq(version),
-        ))
+        .set(new.columns(version, now))
         .execute(conn)?;
     set_authors(conn, id, &new.author_ids)
 }
