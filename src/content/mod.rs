@@ -9,6 +9,8 @@ pub mod html;
 pub mod idempotency;
 pub mod patch;
 pub mod photos;
+#[cfg(test)]
+mod properties;
 pub mod sections;
 pub mod tags;
 pub mod text;
