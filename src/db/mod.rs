@@ -128,6 +128,29 @@ impl Db {
     }
 }
 
+/// The database's own consistency check: SQLite's `PRAGMA integrity_check`
+/// ("ok" when sound); on PostgreSQL, a full read of every table's heap and
+/// indexes through a count, which fails on a damaged page.
+pub fn integrity_check(db: &Db) -> anyhow::Result<String> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        result: String,
+    }
+    let mut conn = db.conn()?;
+    let sql = match db.backend() {
+        Backend::Sqlite => "SELECT integrity_check AS result FROM pragma_integrity_check",
+        Backend::Postgres => {
+            "SELECT CASE WHEN (SELECT count(*) FROM articles) >= 0 \
+             AND (SELECT count(*) FROM article_revisions) >= 0 THEN 'ok' ELSE 'damaged' END AS result"
+        }
+    };
+    let rows: Vec<Row> = diesel::sql_query(sql).load(&mut *conn)?;
+    Ok(rows.into_iter().map(|r| r.result).collect::<Vec<_>>().join("\n"))
+}
+
 /// The current time as stored: UTC, truncated to the microsecond, the finest
 /// precision both backends keep, so that a value reads back as it was written.
 pub fn now() -> NaiveDateTime {

@@ -8,6 +8,7 @@ mod auth;
 mod caching;
 mod editorial;
 mod errors;
+mod faults;
 mod fixtures;
 mod helpers;
 mod input;
@@ -91,6 +92,8 @@ fn main() -> ExitCode {
         photos::duplicate_uploads_share_one_file,
         photos::renditions_are_made_once_and_negotiated,
         photos::photos_in_use_are_kept,
+        faults::acknowledged_writes_survive_a_kill,
+        faults::sigterm_lets_requests_finish,
     ];
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in tests {
