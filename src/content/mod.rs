@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod patch;
 pub mod photos;
 pub mod sections;
+pub mod syndication;
 pub mod tags;
 pub mod text;
 pub mod users;

@@ -8,7 +8,9 @@ mod auth;
 mod caching;
 mod editorial;
 mod errors;
+mod feeds;
 mod fixtures;
+mod formats;
 mod helpers;
 mod input;
 mod listing;
@@ -17,7 +19,10 @@ mod ops;
 mod photos;
 mod resources;
 mod seed_page;
+mod sitemaps;
+mod syndication;
 mod visibility;
+mod xml;
 
 use std::process::ExitCode;
 
@@ -89,6 +94,13 @@ fn main() -> ExitCode {
         photos::duplicate_uploads_share_one_file,
         photos::renditions_are_made_once_and_negotiated,
         photos::photos_in_use_are_kept,
+        feeds::site_feed_in_every_format,
+        feeds::section_and_author_feeds,
+        feeds::feeds_answer_304,
+        sitemaps::index_lists_every_published_article,
+        sitemaps::news_sitemap_has_the_last_two_days,
+        formats::jsonld_of_the_demo_article,
+        formats::ninjs_of_the_demo_article,
     ];
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in tests {
