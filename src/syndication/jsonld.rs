@@ -17,6 +17,21 @@ pub const PAYWALLED_SELECTOR: &str = ".article-body";
 pub fn news_article(article: &Article, publication: &Publication, urls: &PublicUrls) -> Value {
     let page = urls.article(&article.slug);
     let free = article.access == Access::Public;
+    let publisher = json!({
+        "@type": "Organization",
+        "name": publication.name,
+        "url": format!("{}/", urls.base()),
+    });
+    // An article without a byline is the publication's own.
+    let authors: Vec<Value> = if article.authors.is_empty() {
+        vec![publisher.clone()]
+    } else {
+        article
+            .authors
+            .iter()
+            .map(|a| json!({"@type": "Person", "name": a.name, "url": urls.author(&a.slug)}))
+            .collect()
+    };
     let mut doc = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -37,16 +52,8 @@ pub fn news_article(article: &Article, publication: &Publication, urls: &PublicU
         })).collect::<Vec<_>>(),
         "datePublished": article.published_at.map(rfc3339),
         "dateModified": rfc3339(article.updated_at),
-        "author": article.authors.iter().map(|a| json!({
-            "@type": "Person",
-            "name": a.name,
-            "url": urls.author(&a.slug),
-        })).collect::<Vec<_>>(),
-        "publisher": {
-            "@type": "Organization",
-            "name": publication.name,
-            "url": format!("{}/", urls.base()),
-        },
+        "author": authors,
+        "publisher": publisher,
         "isAccessibleForFree": free,
         "inLanguage": article.language,
         "articleSection": article.section.as_ref().map(|s| s.name.clone()),

@@ -3,6 +3,7 @@
 use actix_web::http::Method;
 use serde_json::Value;
 
+use crate::fixtures::ArticleBuilder;
 use crate::helpers::{Backend, PUBLIC_URL, Response, TestApp};
 use crate::syndication::{TRICKY_HEADLINE, arrange};
 
@@ -105,6 +106,15 @@ pub async fn jsonld_of_the_demo_article(backend: Backend) {
     );
     assert_eq!(ld["headline"], TRICKY_HEADLINE);
     assert_eq!(ld["keywords"], serde_json::json!(["bamako"]));
+
+    // Without a byline, the publication signs.
+    let (unsigned, _) = ArticleBuilder::new("Sans signature").insert(&app.db);
+    let ld = body_of(
+        &app.get(&format!("/api/v1/articles/{unsigned}/jsonld")).await,
+        "application/ld+json",
+    );
+    assert_eq!(ld["author"][0]["@type"], "Organization");
+    assert_eq!(ld["author"][0]["name"], "Dépêche");
 
     app.get(&format!("/api/v1/articles/{}/jsonld", arranged.draft_id))
         .await
