@@ -31,6 +31,8 @@ pub struct Settings {
     pub cors_origins: CorsOrigins,
     pub media_dir: PathBuf,
     pub urls: PublicUrls,
+    /// How feeds, sitemaps and structured data name the publication.
+    pub publication: Publication,
     pub db_pool_size: u32,
     pub db_timeout: Duration,
     /// HTTP worker threads; one per core when unset.
@@ -46,6 +48,20 @@ pub struct Settings {
     /// Memory for cached public responses, in bytes; 0 turns the cache off.
     pub cache_bytes: u64,
 }
+
+/// The publication as syndication formats name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    /// Title of feeds, name in news sitemaps, publisher in JSON-LD.
+    pub name: String,
+    /// What feeds say about the publication.
+    pub description: String,
+    /// BCP 47 tag of the publication's language.
+    pub language: String,
+}
+
+pub const DEFAULT_PUBLICATION_NAME: &str = "Dépêche";
+pub const DEFAULT_PUBLICATION_LANGUAGE: &str = "fr";
 
 /// Builds the absolute links the API hands out.
 #[derive(Debug, Clone)]
@@ -71,6 +87,19 @@ impl PublicUrls {
 
     pub fn article(&self, slug: &str) -> String {
         format!("{}/api/v1/articles/slug/{slug}", self.base)
+    }
+
+    /// The article's address by id: stable across slug changes.
+    pub fn article_by_id(&self, id: i64) -> String {
+        format!("{}/api/v1/articles/{id}", self.base)
+    }
+
+    pub fn section(&self, slug: &str) -> String {
+        format!("{}/api/v1/sections/{slug}", self.base)
+    }
+
+    pub fn author(&self, slug: &str) -> String {
+        format!("{}/api/v1/authors/{slug}", self.base)
     }
 
     /// An absolute URL for a path starting with `/`.
@@ -140,6 +169,27 @@ impl Settings {
                 crate::auth::tokens::MIN_SECRET_BYTES
             );
         }
+        let language = var("DEPECHE_PUBLICATION_LANGUAGE")
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_else(|| DEFAULT_PUBLICATION_LANGUAGE.to_owned());
+        let is_tag = language
+            .split('-')
+            .all(|part| (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !is_tag {
+            bail!(
+                "DEPECHE_PUBLICATION_LANGUAGE must be a BCP 47 language tag like fr or fr-ML, not {language:?}"
+            );
+        }
+        let name = var("DEPECHE_PUBLICATION_NAME")
+            .map(|n| n.trim().to_owned())
+            .unwrap_or_else(|| DEFAULT_PUBLICATION_NAME.to_owned());
+        let publication = Publication {
+            description: var("DEPECHE_PUBLICATION_DESCRIPTION")
+                .map(|d| d.trim().to_owned())
+                .unwrap_or_else(|| name.clone()),
+            name,
+            language,
+        };
         let db_pool_size = parse_number(&var, "DEPECHE_DB_POOL_SIZE", 8)?;
         let db_timeout_ms = parse_number(&var, "DEPECHE_DB_TIMEOUT_MS", 3000)?;
         Ok(Self {
@@ -152,6 +202,7 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned())
                 .into(),
             urls: PublicUrls::new(&public_url),
+            publication,
             db_pool_size: u32::try_from(db_pool_size.max(1)).unwrap_or(u32::MAX),
             db_timeout: Duration::from_millis(db_timeout_ms),
             workers: var("DEPECHE_WORKERS")
@@ -204,6 +255,21 @@ mod tests {
         assert_eq!(s.environment, Environment::Development);
         assert_eq!(s.urls.base(), "http://127.0.0.1:8080");
         assert_eq!(s.cors_origins, CorsOrigins::List(vec![]));
+        assert_eq!(s.publication.name, "Dépêche");
+        assert_eq!(s.publication.language, "fr");
+    }
+
+    #[test]
+    fn reads_the_publication() {
+        let s = from(&[
+            ("DEPECHE_PUBLICATION_NAME", "L’Essor"),
+            ("DEPECHE_PUBLICATION_LANGUAGE", "fr-ML"),
+        ])
+        .unwrap();
+        assert_eq!(s.publication.name, "L’Essor");
+        assert_eq!(s.publication.description, "L’Essor", "the name when not set");
+        assert_eq!(s.publication.language, "fr-ML");
+        assert!(from(&[("DEPECHE_PUBLICATION_LANGUAGE", "le français")]).is_err());
     }
 
     #[test]

@@ -11,4 +11,5 @@ pub mod media;
 pub mod openapi;
 pub mod scheduler;
 pub mod startup;
+pub mod syndication;
 pub mod telemetry;

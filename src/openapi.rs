@@ -25,6 +25,7 @@ use crate::http::error::{PROBLEM_JSON, Problem};
         (name = "sections", description = "Sections of the paper"),
         (name = "authors", description = "Authors and their bylines"),
         (name = "photos", description = "Photos and image files"),
+        (name = "syndication", description = "Feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1) and sitemaps (with Google News)"),
         (name = "auth", description = "Editorial sign-in: access and refresh tokens"),
         (name = "editorial", description = "Writing, the workflow and history (bearer token; the role each needs is stated)"),
         (name = "users", description = "Editorial accounts (admins)"),

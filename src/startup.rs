@@ -86,6 +86,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             urls: settings.urls.clone(),
+            publication: settings.publication.clone(),
             media,
             openapi_json: doc.to_json().context("serialising the OpenAPI document")?.into(),
             tokens,

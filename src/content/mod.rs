@@ -12,6 +12,7 @@ pub mod photos;
 #[cfg(test)]
 mod properties;
 pub mod sections;
+pub mod syndication;
 pub mod tags;
 pub mod text;
 pub mod users;

@@ -1,4 +1,5 @@
-//! Cache-friendly JSON responses: a strong `ETag` from the body's hash, a
+//! Cache-friendly responses (JSON, and the XML and JSON of syndication
+//! formats): a strong `ETag` from the body's hash, a
 //! `Cache-Control` policy per kind of resource, and `304 Not Modified` when the
 //! client already holds the current representation.
 
@@ -34,6 +35,8 @@ impl CachePolicy {
 }
 
 pub const JSON: &str = "application/json";
+pub const XML: &str = "application/xml; charset=utf-8";
+pub const LD_JSON: &str = "application/ld+json";
 
 /// A strong entity tag for `body`.
 pub fn etag_of(body: &[u8]) -> String {
@@ -75,6 +78,16 @@ pub fn json_builder<T: Serialize>(
 ) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(bytes_response(req, bytes, JSON, policy, &mut builder))
+}
+
+/// A 200 with already serialised `bytes` of `content_type`, or a 304.
+pub fn bytes(
+    req: &HttpRequest,
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    policy: CachePolicy,
+) -> HttpResponse {
+    bytes_response(req, bytes, content_type, policy, &mut HttpResponse::Ok())
 }
 
 /// A response for already serialised `bytes` of `content_type`.

@@ -15,6 +15,7 @@ mod ops;
 pub mod response_cache;
 mod sections;
 pub mod security;
+mod syndication;
 mod tags;
 mod users;
 
@@ -27,7 +28,7 @@ pub use fallback::{RouteTable, not_found_or_not_allowed};
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
-use crate::config::PublicUrls;
+use crate::config::{PublicUrls, Publication};
 use crate::db::Db;
 use crate::media::MediaStore;
 
@@ -35,6 +36,7 @@ use crate::media::MediaStore;
 pub struct AppState {
     pub db: Db,
     pub urls: PublicUrls,
+    pub publication: Publication,
     pub media: Arc<dyn MediaStore>,
     /// The OpenAPI document, serialised once.
     pub openapi_json: Vec<u8>,
@@ -59,6 +61,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(articles::update)
             .service(articles::delete)
             .service(articles::related)
+            .service(articles::json_ld)
             .service(articles::set_related_links)
             .service(articles::submit)
             .service(articles::publish)
@@ -94,6 +97,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(media::remove),
     )
     .service(media::media_file)
+    .service(syndication::site_feed)
+    .service(syndication::section_feed)
+    .service(syndication::author_feed)
+    .service(syndication::sitemap_index)
+    .service(syndication::articles_sitemap)
+    .service(syndication::news_sitemap)
     .service(ops::healthz)
     .service(ops::readyz)
     .service(ops::openapi_json)

@@ -79,8 +79,20 @@ fn cacheable(req: &ServiceRequest) -> bool {
             .any(|p| req.path().starts_with(p))
 }
 
+/// The request as far as answers differ: some routes negotiate the format
+/// from `Accept`, so it is part of the key.
 fn key(req: &ServiceRequest) -> String {
-    format!("{}?{}", req.path(), req.query_string())
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .map(HeaderValue::as_bytes)
+        .unwrap_or_default();
+    format!(
+        "{}?{}\n{}",
+        req.path(),
+        req.query_string(),
+        String::from_utf8_lossy(accept)
+    )
 }
 
 fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {

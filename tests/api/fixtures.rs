@@ -56,6 +56,26 @@ impl ArticleBuilder {
         self
     }
 
+    pub fn access(mut self, access: Access) -> Self {
+        self.new.access = access;
+        self
+    }
+
+    pub fn kicker(mut self, kicker: &str) -> Self {
+        self.new.kicker = Some(kicker.into());
+        self
+    }
+
+    pub fn standfirst(mut self, standfirst: &str) -> Self {
+        self.new.standfirst = Some(standfirst.into());
+        self
+    }
+
+    pub fn main_photo(mut self, photo_id: i64) -> Self {
+        self.new.main_photo_id = Some(photo_id);
+        self
+    }
+
     pub fn body(mut self, html: &str) -> Self {
         self.new.body_html = html.into();
         self

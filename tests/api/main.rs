@@ -9,7 +9,9 @@ mod caching;
 mod editorial;
 mod errors;
 mod faults;
+mod feeds;
 mod fixtures;
+mod formats;
 mod helpers;
 mod input;
 mod listing;
@@ -18,7 +20,10 @@ mod ops;
 mod photos;
 mod resources;
 mod seed_page;
+mod sitemaps;
+mod syndication;
 mod visibility;
+mod xml;
 
 use std::process::ExitCode;
 
@@ -94,6 +99,13 @@ fn main() -> ExitCode {
         photos::photos_in_use_are_kept,
         faults::acknowledged_writes_survive_a_kill,
         faults::sigterm_lets_requests_finish,
+        feeds::site_feed_in_every_format,
+        feeds::section_and_author_feeds,
+        feeds::feeds_answer_304,
+        sitemaps::index_lists_every_published_article,
+        sitemaps::news_sitemap_has_the_last_two_days,
+        formats::jsonld_of_the_demo_article,
+        formats::ninjs_of_the_demo_article,
     ];
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in tests {

@@ -54,6 +54,13 @@ pub fn document_is_valid_openapi_3_1() {
         "/api/v1/authors/{slug}",
         "/api/v1/photos/{id}",
         "/media/{key}",
+        "/api/v1/articles/{id}/jsonld",
+        "/feeds/{file}",
+        "/feeds/sections/{slug}/{file}",
+        "/feeds/authors/{slug}/{file}",
+        "/sitemap.xml",
+        "/sitemaps/articles-{n}.xml",
+        "/sitemaps/news.xml",
         "/openapi.json",
         "/docs",
         "/healthz",
@@ -62,6 +69,21 @@ pub fn document_is_valid_openapi_3_1() {
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
+    // Every schema a reference names is defined.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for reference in COMMITTED.split("\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(
+            schemas.contains_key(name),
+            "schema {name} is referenced but not defined"
+        );
+    }
+    // The article's representations and the parameter choosing one.
+    let get_article = &paths["/api/v1/articles/{id}"]["get"];
+    let params = get_article["parameters"].as_array().unwrap();
+    assert!(params.iter().any(|p| p["name"] == "format" && p["in"] == "query"));
+    let content = get_article["responses"]["200"]["content"].as_object().unwrap();
+    assert!(content.contains_key("application/json") && content.contains_key("application/ninjs+json"));
 }
 
 pub async fn served_document_is_the_committed_one(backend: Backend) {

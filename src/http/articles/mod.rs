@@ -1,10 +1,12 @@
 //! Article routes: public reads, editorial writes, the workflow, history.
 
+mod formats;
 mod read;
 mod revisions;
 mod workflow;
 mod write;
 
+pub use formats::json_ld;
 pub use read::{by_id, by_slug, list, related};
 pub use revisions::{get_revision, list_revisions, restore_revision};
 pub use workflow::{archive, publish, restore, submit, unpublish};

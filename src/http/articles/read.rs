@@ -7,6 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::editorial_json;
+use super::formats::{ArticleFormat, FormatParams, ninjs_response};
 use crate::content::articles::{self, Article, Audience, BySlug, ListParams, ListQuery, RelatedList, Teaser};
 use crate::content::{Page, parse_limit};
 use crate::http::caching::{self, CachePolicy};
@@ -131,14 +132,23 @@ pub async fn by_slug(
 ///
 /// With a bearer token, articles in any state (trash included) are found,
 /// and the `ETag` is the version tag that `If-Match` takes.
+///
+/// `format=ninjs` (or `Accept: application/ninjs+json`) answers with the
+/// article as an IPTC ninjs 2.1 news item instead.
 #[utoipa::path(
     tag = "articles",
     operation_id = "getArticle",
     security((), ("bearer" = [])),
-    params(("id" = i64, Path, description = "The article's id", minimum = 1, example = 1)),
+    params(("id" = i64, Path, description = "The article's id", minimum = 1, example = 1), FormatParams),
     responses(
-        (status = 200, description = "The article", body = Article,
-            headers(("ETag" = String, description = "Entity tag of this representation"))),
+        (status = 200, description = "The article", content(
+                (Article = "application/json"),
+                (Object = "application/ninjs+json"),
+            ),
+            headers(
+                ("ETag" = String, description = "Entity tag of this representation"),
+                ("Vary" = String, description = "`Accept`: the representation depends on it"),
+            )),
         (status = 304, response = NotModified),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -151,15 +161,24 @@ pub async fn by_id(
     state: Data<AppState>,
     viewer: Viewer,
     id: Path<String>,
+    params: Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
+    let format = ArticleFormat::of(&req, params.format.as_deref())?;
     let urls = state.urls.clone();
     let audience = viewer.audience();
     let article = state
         .db
         .read(move |conn| articles::by_id(conn, id, &urls, audience))
         .await?;
-    article_response(&req, &article, audience)
+    let mut response = match format {
+        ArticleFormat::Json => article_response(&req, &article, audience)?,
+        ArticleFormat::Ninjs => ninjs_response(&req, &state, &article, audience)?,
+    };
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+    Ok(response)
 }
 
 /// Readers get a shared-cacheable document; editorial users a private one
