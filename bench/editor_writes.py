@@ -61,7 +61,7 @@ def main():
         DEPECHE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123",
         RUST_LOG="warn",
     )
-    server = None
+    server = conn = None
     try:
         subprocess.run(
             [args.binary, "demo"], env=env, check=True, stdout=subprocess.DEVNULL
@@ -119,6 +119,8 @@ def main():
             f"p99 {1000 * latencies[int(0.99 * (len(latencies) - 1))]:.2f} ms"
         )
     finally:
+        if conn:
+            conn.close()
         if server:
             server.terminate()
             server.wait(timeout=30)

@@ -74,7 +74,7 @@ def main():
         DEPECHE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123",
         RUST_LOG="warn",
     )
-    server = None
+    server = conn = None
     try:
         subprocess.run(
             [args.binary, "users", "create", "--email", "bench@journal.example", "--role", "writer", "--password-stdin"],
@@ -125,6 +125,8 @@ def main():
         print(f"rendition 1024 px of a 12 MP JPEG: first request {1000 * statistics.median(first):.0f} ms (made), "
               f"then {1000 * statistics.median(cached):.2f} ms (stored)")
     finally:
+        if conn:
+            conn.close()
         if server:
             server.terminate()
             server.wait(timeout=30)
