@@ -117,6 +117,7 @@ pub struct TestApp {
     /// A pool on the same database, to arrange what the HTTP API cannot yet.
     pub db: Db,
     pub media_dir: PathBuf,
+    database_url: String,
     client: awc::Client,
     _db: TestDb,
 }
@@ -153,7 +154,8 @@ impl TestApp {
             .expect("build the app");
         let base = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until_stopped());
-        let db = Db::connect(&test_db.url, 2, Duration::from_secs(5)).expect("test pool");
+        let database_url = settings.database_url.clone();
+        let db = Db::connect(&database_url, 2, Duration::from_secs(5)).expect("test pool");
         let client = awc::Client::builder()
             .disable_redirects()
             .timeout(Duration::from_secs(30))
@@ -163,12 +165,13 @@ impl TestApp {
             db,
             media_dir,
             client,
+            database_url,
             _db: test_db,
         }
     }
 
     pub fn database_url(&self) -> &str {
-        &self._db.url
+        &self.database_url
     }
 
     /// Loads the demo content; returns the main article's slug.

@@ -17,6 +17,7 @@ mod input;
 mod listing;
 mod openapi;
 mod ops;
+mod outage;
 mod photos;
 mod resources;
 mod seed_page;
@@ -117,6 +118,18 @@ fn main() -> ExitCode {
             trials.push(trial.with_ignored_flag(backend == Backend::Postgres && !postgres));
         }
     }
+    // Only a PostgreSQL server can be stopped under a running API.
+    trials.push(
+        Trial::test(
+            "postgres::outage::the_service_rides_out_a_database_outage",
+            || {
+                actix_web::rt::System::new()
+                    .block_on(outage::the_service_rides_out_a_database_outage(Backend::Postgres));
+                Ok(())
+            },
+        )
+        .with_ignored_flag(!postgres),
+    );
     trials.push(Trial::test("openapi::committed_document_is_current", || {
         openapi::committed_document_is_current();
         Ok(())
