@@ -168,6 +168,7 @@ pub struct ByName {
 
 impl ByName {
     pub fn parse(limit: Option<&str>, cursor: Option<&str>) -> Result<Self, Vec<FieldError>> {
+        let (limit, cursor) = (given(limit), given(cursor));
         let mut errors = FieldErrors::default();
         let limit = errors.check(parse_limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
         let after = cursor.and_then(|c| errors.check(cursor::decode(c)));
@@ -176,4 +177,9 @@ impl ByName {
             after,
         })
     }
+}
+
+/// A query parameter's value, an empty one (`?cursor=`) counting as absent.
+pub fn given(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
 }

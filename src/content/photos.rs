@@ -245,6 +245,7 @@ impl ListQuery {
         limit: Option<&str>,
         cursor: Option<&str>,
     ) -> Result<Self, Vec<super::FieldError>> {
+        let (q, limit, cursor) = (super::given(q), super::given(limit), super::given(cursor));
         let mut errors = super::FieldErrors::default();
         let q = q
             .and_then(|q| errors.check(super::validate::optional_text("q", Some(q), 200)))

@@ -221,6 +221,7 @@ pub struct PhotoListParams {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     cursor: Option<String>,
 }
 
@@ -378,8 +379,17 @@ pub async fn remove(
 pub struct FileParams {
     /// A rendition width: 320, 640, 1024 or 1600. Widths at or above the
     /// original's get the original.
-    #[param(value_type = Option<u32>, example = 640)]
+    #[param(value_type = Option<u32>, schema_with = rendition_width, example = 640)]
     w: Option<String>,
+}
+
+fn rendition_width() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .enum_values(Some(
+            images::RENDITION_WIDTHS.iter().map(|w| serde_json::json!(w)),
+        ))
+        .build()
 }
 
 /// Get an image file, or a smaller rendition of it.

@@ -19,29 +19,52 @@ use crate::db::{DbConnection, now};
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only this section and its sub-sections (section slug).
-    #[param(example = "politique")]
+    #[param(example = "politique", pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     pub section: Option<String>,
     /// Only articles signed by this author (author slug).
-    #[param(example = "nfamoro-keita")]
+    #[param(example = "nfamoro-keita", pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     pub author: Option<String>,
     /// Only articles with this tag (tag slug).
+    #[param(example = "migration", pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     pub tag: Option<String>,
     /// Only articles published at or after this time (RFC 3339, or a date).
-    #[param(value_type = Option<String>, example = "2025-01-01T00:00:00Z")]
+    #[param(value_type = Option<String>, example = "2025-01-01T00:00:00Z", pattern = "^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?([Zz]|[+-](0[0-9]|1[0-3]):[0-5][0-9]))?$")]
     pub since: Option<String>,
     /// Only articles published before this time (RFC 3339, or a date).
-    #[param(value_type = Option<String>, example = "2026-01-01")]
+    #[param(value_type = Option<String>, example = "2026-01-01", pattern = "^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([Tt](0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?([Zz]|[+-](0[0-9]|1[0-3]):[0-5][0-9]))?$")]
     pub until: Option<String>,
     /// Page size, 1 to 100; 20 when absent.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
     /// Editorial users only: articles in these states (comma-separated:
     /// `draft`, `in_review`, `scheduled`, `published`, `archived`), most
     /// recently changed first, trash excluded.
-    #[param(example = "draft,in_review")]
+    #[param(
+        example = "draft,in_review",
+        pattern = "^((draft|in_review|scheduled|published|archived)(,(draft|in_review|scheduled|published|archived))*)?$"
+    )]
     pub status: Option<String>,
+}
+
+impl ListParams {
+    /// The same parameters, an empty one (`?tag=`) counting as absent, as
+    /// forms send them.
+    fn without_empty_values(&self) -> Self {
+        let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        Self {
+            section: given(&self.section),
+            author: given(&self.author),
+            tag: given(&self.tag),
+            since: given(&self.since),
+            until: given(&self.until),
+            limit: given(&self.limit),
+            cursor: given(&self.cursor),
+            status: given(&self.status),
+        }
+    }
 }
 
 /// A validated article list request.
@@ -85,6 +108,7 @@ fn parse_slug(field: &str, raw: &str) -> Result<String, FieldError> {
 
 impl ListQuery {
     pub fn parse(p: &ListParams) -> Result<Self, Vec<FieldError>> {
+        let p = &p.without_empty_values();
         let mut errors = FieldErrors::default();
         let section = p
             .section
@@ -156,14 +180,21 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
     } else {
         Audience::Public
     };
+    // A filter naming no existing section, author or tag matches nothing.
+    let nothing = || Page {
+        items: Vec::new(),
+        next_cursor: None,
+    };
     if let Some(slug) = &q.section {
-        let ids = sections::ids_with_children(conn, slug)?
-            .ok_or_else(|| FieldError::new("section", format!("no section '{slug}'")))?;
+        let Some(ids) = sections::ids_with_children(conn, slug)? else {
+            return Ok(nothing());
+        };
         sql = sql.filter(articles::section_id.eq_any(ids));
     }
     if let Some(slug) = &q.author {
-        let id = authors::id_of(conn, slug)?
-            .ok_or_else(|| FieldError::new("author", format!("no author '{slug}'")))?;
+        let Some(id) = authors::id_of(conn, slug)? else {
+            return Ok(nothing());
+        };
         sql = sql.filter(
             articles::id.eq_any(
                 article_authors::table
@@ -173,8 +204,9 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
         );
     }
     if let Some(slug) = &q.tag {
-        let id =
-            tags::id_of(conn, slug)?.ok_or_else(|| FieldError::new("tag", format!("no tag '{slug}'")))?;
+        let Some(id) = tags::id_of(conn, slug)? else {
+            return Ok(nothing());
+        };
         sql = sql.filter(
             articles::id.eq_any(
                 article_tags::table
