@@ -1,4 +1,4 @@
-//! The server as a separate process: killed mid-write, and stopped politely.
+//! The server as a separate process, killed in the middle of writes.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -141,76 +141,5 @@ pub async fn acknowledged_writes_survive_a_kill(backend: Backend) {
     assert_eq!(
         depeche::db::integrity_check(&app.db).expect("integrity check"),
         "ok"
-    );
-}
-
-pub async fn sigterm_lets_requests_finish(backend: Backend) {
-    use std::io::{Read, Write};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    let app = TestApp::spawn(backend).await;
-    let token = app.sign_in(Role::Writer).await;
-    let mut server = Server::start(&app).await;
-    let image = crate::photos::encoded(600, 400, image::ImageFormat::Png);
-    let boundary = "depecheterm";
-    let mut body =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n")
-            .into_bytes();
-    body.extend_from_slice(&image);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-
-    // A client on its own thread sends half the request, waits until the
-    // signal is sent, then the rest: the signal comes while it is in flight.
-    let (half_sent, signalled) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-    let client = {
-        let (half_sent, signalled, port) = (half_sent.clone(), signalled.clone(), server.port);
-        std::thread::spawn(move || -> std::io::Result<String> {
-            let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
-            let head = format!(
-                "POST /api/v1/photos HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
-                 Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\
-                 Connection: close\r\n\r\n",
-                body.len()
-            );
-            stream.write_all(head.as_bytes())?;
-            let half = body.len() / 2;
-            stream.write_all(&body[..half])?;
-            half_sent.store(true, Ordering::SeqCst);
-            while !signalled.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            std::thread::sleep(Duration::from_millis(300));
-            stream.write_all(&body[half..])?;
-            let mut answer = String::new();
-            stream.read_to_string(&mut answer)?;
-            Ok(answer)
-        })
-    };
-    while !half_sent.load(Ordering::SeqCst) {
-        actix_web::rt::time::sleep(Duration::from_millis(5)).await;
-    }
-    // Give the server time to take the connection and start reading it.
-    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    signalled.store(true, Ordering::SeqCst);
-    let answer = client.join().unwrap().expect("the client's exchange");
-    assert!(
-        answer.starts_with("HTTP/1.1 201"),
-        "the request in flight was answered: {answer}"
-    );
-    let exit = server.child.wait().unwrap();
-    assert!(exit.success(), "clean exit: {exit:?}");
-    // Nothing is accepted any more.
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", server.port)).is_err(),
-        "the listener is closed"
     );
 }

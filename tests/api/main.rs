@@ -99,7 +99,6 @@ fn main() -> ExitCode {
         photos::renditions_are_made_once_and_negotiated,
         photos::photos_in_use_are_kept,
         faults::acknowledged_writes_survive_a_kill,
-        faults::sigterm_lets_requests_finish,
         feeds::site_feed_in_every_format,
         feeds::section_and_author_feeds,
         feeds::feeds_answer_304,
