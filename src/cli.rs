@@ -12,7 +12,7 @@ use crate::content::{self, demo};
 use crate::db::Db;
 use crate::media::LocalDir;
 use crate::startup::{Application, Options};
-use crate::{openapi, telemetry};
+use crate::{backup, openapi, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +42,18 @@ enum Command {
     /// Manage editorial accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Write every row and media file to a portable archive folder.
+    Export {
+        /// The folder to write (created; must be empty).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Load an archive made by `export` into an empty database.
+    Import {
+        /// The folder `export` wrote.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,7 +210,33 @@ fn execute(command: Command) -> anyhow::Result<()> {
             db.migrate()?;
             users_command(&db, command)
         }
+        Command::Export { to } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let tables = backup::export(&db, &LocalDir::new(&settings.media_dir), &to)?;
+            report("exported", &tables, &to);
+            Ok(())
+        }
+        Command::Import { from } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let tables = backup::import(&db, &LocalDir::new(&settings.media_dir), &from)?;
+            report("imported", &tables, &from);
+            Ok(())
+        }
         Command::Openapi => unreachable!("handled above"),
+    }
+}
+
+fn report(done: &str, tables: &[(String, usize)], dir: &std::path::Path) {
+    let rows: usize = tables.iter().map(|(_, n)| n).sum();
+    println!(
+        "{done} {rows} rows in {} tables ({})",
+        tables.len(),
+        dir.display()
+    );
+    for (table, n) in tables {
+        println!("  {table:<18} {n}");
     }
 }
 

@@ -2,6 +2,7 @@
 //! only runs [`cli::run`].
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -13,7 +13,7 @@ use crate::config::PublicUrls;
 use crate::db::schema::{article_authors, authors};
 use crate::db::{DbConnection, utc};
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = authors, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct AuthorRow {
     pub id: i64,

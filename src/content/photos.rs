@@ -12,7 +12,7 @@ use crate::config::PublicUrls;
 use crate::db::schema::photos;
 use crate::db::{DbConnection, utc};
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = photos, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct PhotoRow {
     pub id: i64,

@@ -11,7 +11,7 @@ use crate::auth::Role;
 use crate::db::schema::{authors, refresh_tokens, users};
 use crate::db::{DbConnection, now, utc};
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct UserRow {
     pub id: i64,

@@ -85,7 +85,7 @@ stored_enum!(Status {
 stored_enum!(Access { Public => "public", Subscribers => "subscribers" });
 stored_enum!(Comments { Open => "open", SubscribersOnly => "subscribers_only", Closed => "closed" });
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = articles, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct ArticleRow {
     pub id: i64,
