@@ -9,6 +9,7 @@ pub mod html;
 pub mod idempotency;
 pub mod patch;
 pub mod photos;
+pub mod search;
 pub mod sections;
 pub mod tags;
 pub mod text;

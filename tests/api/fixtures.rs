@@ -56,6 +56,21 @@ impl ArticleBuilder {
         self
     }
 
+    pub fn kicker(mut self, kicker: &str) -> Self {
+        self.new.kicker = Some(kicker.into());
+        self
+    }
+
+    pub fn standfirst(mut self, standfirst: &str) -> Self {
+        self.new.standfirst = Some(standfirst.into());
+        self
+    }
+
+    pub fn language(mut self, tag: &str) -> Self {
+        self.new.language = tag.into();
+        self
+    }
+
     pub fn body(mut self, html: &str) -> Self {
         self.new.body_html = html.into();
         self

@@ -1,15 +1,16 @@
-//! The article list: filters, newest first, keyset pagination.
+//! The article list: filters, newest first, keyset pagination; with `q`, a
+//! full-text search over the same filters (see [`crate::content::search`]).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Audience, Status, Teaser, TeaserRow, teasers, visible_teasers};
+use super::{Audience, BoxedTeasers, Status, Teaser, TeaserRow, teasers, visible_teasers};
 use crate::config::PublicUrls;
 use crate::content::{
     DEFAULT_LIMIT, FieldError, FieldErrors, MAX_LIMIT, Page, Result, authors, cursor, next_cursor,
-    parse_limit, sections, tags,
+    parse_limit, search, sections, tags,
 };
 use crate::db::schema::{article_authors, article_tags, articles};
 use crate::db::{DbConnection, now};
@@ -18,6 +19,17 @@ use crate::db::{DbConnection, now};
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Full-text search over kicker, title, standfirst, body and author
+    /// names, at most 200 characters. Case and accents do not matter, and
+    /// word forms are matched ("convention" finds "conventions"). All words
+    /// must match; `"a phrase"` matches words in order; `-word` excludes; the
+    /// last word also matches as a prefix unless a space follows it. Common
+    /// words ("le", "the") are ignored; a query of nothing else is refused.
+    /// Results come most relevant first (every word in the kicker or title,
+    /// then in the standfirst, then anywhere), newest first within each, and
+    /// each teaser has a `snippet`. Not combinable with `status`.
+    #[param(example = "ministère conventions")]
+    pub q: Option<String>,
     /// Only this section and its sub-sections (section slug).
     #[param(example = "politique")]
     pub section: Option<String>,
@@ -57,6 +69,9 @@ pub struct ListQuery {
     pub after: Option<(NaiveDateTime, i64)>,
     /// For editorial lists: the states asked for.
     pub statuses: Option<Vec<Status>>,
+    /// A full-text search, and where its page starts.
+    pub search: Option<search::SearchQuery>,
+    pub search_after: Option<search::After>,
 }
 
 fn parse_time(field: &str, raw: &str) -> Result<NaiveDateTime, FieldError> {
@@ -104,8 +119,18 @@ impl ListQuery {
             .as_deref()
             .and_then(|s| errors.check(parse_time("until", s)));
         let limit = errors.check(parse_limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT));
-        let after = p.cursor.as_deref().and_then(|c| errors.check(parse_cursor(c)));
         let statuses = p.status.as_deref().and_then(|s| errors.check(parse_statuses(s)));
+        let search =
+            p.q.as_deref()
+                .and_then(|q| errors.check(search::SearchQuery::parse(q)));
+        if p.q.is_some() && p.status.is_some() {
+            errors.push(FieldError::new("q", "cannot be combined with status"));
+        }
+        let (after, search_after) = match (p.cursor.as_deref(), p.q.is_some()) {
+            (Some(c), false) => (errors.check(parse_cursor(c)), None),
+            (Some(c), true) => (None, errors.check(search::parse_cursor(c))),
+            (None, _) => (None, None),
+        };
         errors.finish(|| Self {
             section,
             author,
@@ -115,6 +140,8 @@ impl ListQuery {
             limit: limit.unwrap_or(DEFAULT_LIMIT),
             after,
             statuses,
+            search,
+            search_after,
         })
     }
 }
@@ -141,8 +168,50 @@ fn parse_cursor(raw: &str) -> Result<(NaiveDateTime, i64), FieldError> {
 
 /// A page of teasers: for readers, the articles they may see, newest first;
 /// for editorial lists (`statuses`), articles in those states, most recently
-/// changed first.
+/// changed first; for a search, matching articles, most relevant first.
 pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result<Page<Teaser>> {
+    let audience = if q.statuses.is_some() {
+        Audience::Editorial
+    } else {
+        Audience::Public
+    };
+    let mut sql = filtered(conn, q)?;
+    if let Some(query) = &q.search {
+        return search::page(conn, sql, query, q.search_after, q.limit, urls);
+    }
+    sql = match (audience, q.after) {
+        (Audience::Public, Some((at, id))) => sql.filter(
+            articles::published_at
+                .lt(at)
+                .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+        ),
+        (Audience::Editorial, Some((at, id))) => sql.filter(
+            articles::updated_at
+                .lt(at)
+                .or(articles::updated_at.eq(at).and(articles::id.lt(id))),
+        ),
+        (_, None) => sql,
+    };
+    sql = match audience {
+        Audience::Public => sql.order((articles::published_at.desc(), articles::id.desc())),
+        Audience::Editorial => sql.order((articles::updated_at.desc(), articles::id.desc())),
+    };
+    let mut rows: Vec<TeaserRow> = sql.limit(q.limit + 1).load(conn)?;
+    let next_cursor = next_cursor(&mut rows, q.limit, |last| {
+        let at = match audience {
+            Audience::Public => last.published_at,
+            Audience::Editorial => Some(last.updated_at),
+        };
+        cursor::encode(&(at.map_or(0, |t| t.and_utc().timestamp_micros()), last.id))
+    });
+    Ok(Page {
+        items: teasers(conn, rows, urls, audience)?,
+        next_cursor,
+    })
+}
+
+/// The articles the query's audience may see, with its filters applied.
+fn filtered(conn: &mut DbConnection, q: &ListQuery) -> Result<BoxedTeasers<'static>> {
     let mut sql = match &q.statuses {
         None => visible_teasers(now()).into_boxed(),
         Some(statuses) => articles::table
@@ -150,11 +219,6 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
             .filter(articles::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
             .select(TeaserRow::as_select())
             .into_boxed(),
-    };
-    let audience = if q.statuses.is_some() {
-        Audience::Editorial
-    } else {
-        Audience::Public
     };
     if let Some(slug) = &q.section {
         let ids = sections::ids_with_children(conn, slug)?
@@ -189,33 +253,5 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
     if let Some(until) = q.until {
         sql = sql.filter(articles::published_at.lt(until));
     }
-    sql = match (audience, q.after) {
-        (Audience::Public, Some((at, id))) => sql.filter(
-            articles::published_at
-                .lt(at)
-                .or(articles::published_at.eq(at).and(articles::id.lt(id))),
-        ),
-        (Audience::Editorial, Some((at, id))) => sql.filter(
-            articles::updated_at
-                .lt(at)
-                .or(articles::updated_at.eq(at).and(articles::id.lt(id))),
-        ),
-        (_, None) => sql,
-    };
-    sql = match audience {
-        Audience::Public => sql.order((articles::published_at.desc(), articles::id.desc())),
-        Audience::Editorial => sql.order((articles::updated_at.desc(), articles::id.desc())),
-    };
-    let mut rows: Vec<TeaserRow> = sql.limit(q.limit + 1).load(conn)?;
-    let next_cursor = next_cursor(&mut rows, q.limit, |last| {
-        let at = match audience {
-            Audience::Public => last.published_at,
-            Audience::Editorial => Some(last.updated_at),
-        };
-        cursor::encode(&(at.map_or(0, |t| t.and_utc().timestamp_micros()), last.id))
-    });
-    Ok(Page {
-        items: teasers(conn, rows, urls, audience)?,
-        next_cursor,
-    })
+    Ok(sql)
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{Access, Comments, Status, derived_text};
-use crate::content::Result;
+use crate::content::{Result, search};
 use crate::db::DbConnection;
 use crate::db::schema::{article_authors, article_tags, articles, related_links};
 
@@ -28,7 +28,7 @@ pub struct NewArticle {
     pub author_ids: Vec<i64>,
 }
 
-/// Inserts the article and its bylines; returns its id.
+/// Inserts the article and its bylines, and indexes it for search; returns its id.
 pub fn insert(
     conn: &mut DbConnection,
     new: &NewArticle,
@@ -61,10 +61,12 @@ pub fn insert(
         .returning(articles::id)
         .get_result::<i64>(conn)?;
     set_authors(conn, id, &new.author_ids)?;
+    search::index::reindex(conn, id)?;
     Ok(id)
 }
 
-/// Rewrites the article's own columns and bylines, and moves it to the next version.
+/// Rewrites the article's own columns and bylines, re-indexes it for search,
+/// and moves it to the next version.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
@@ -94,7 +96,8 @@ pub fn update(
             articles::version.eq(version),
         ))
         .execute(conn)?;
-    set_authors(conn, id, &new.author_ids)
+    set_authors(conn, id, &new.author_ids)?;
+    search::index::reindex(conn, id)
 }
 
 fn position(i: usize) -> i32 {
