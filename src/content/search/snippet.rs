@@ -74,8 +74,9 @@ fn render(text: &str, words: &[normalise::Word], first: usize, matcher: &Matcher
     if start > 0 {
         // Start on a word: after the nearest space at or after the cut.
         start = text[start..first]
-            .find(char::is_whitespace)
-            .map_or(first, |i| start + i + 1);
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(first, |(i, c)| start + i + c.len_utf8());
     }
     let mut end = shift(text, start, false, LENGTH);
     if end < text.len() {
@@ -129,6 +130,20 @@ mod tests {
         assert!(cut.ends_with("après…"), "{cut}");
         assert!(cut.contains("les <mark>migrants</mark>"), "{cut}");
         assert!(cut.chars().count() < LENGTH + 20, "{cut}");
+    }
+
+    #[test]
+    fn cuts_never_split_a_character() {
+        let query = SearchQuery::parse("migrants ").unwrap();
+        let matcher = Matcher::new(&query, Stemming::French);
+        // French typography: non-breaking spaces (two bytes) everywhere.
+        let text = format!(
+            "{}migrants{}",
+            "été\u{a0}: ".repeat(40),
+            "\u{a0}« été »".repeat(60)
+        );
+        let cut = snippet(&matcher, &[&text]).unwrap();
+        assert!(cut.contains("<mark>migrants</mark>"), "{cut}");
     }
 
     #[test]
