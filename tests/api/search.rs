@@ -5,6 +5,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use depeche::auth::Role;
 use depeche::content::articles::Status;
 use depeche::db::now;
+use depeche::db::schema::article_search;
+use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::fixtures::ArticleBuilder;
@@ -420,6 +422,22 @@ pub async fn index_follows_editorial_writes(backend: Backend) {
     )
     .await;
     assert!(found(&app, "harmattan").await.is_empty(), "trashed");
+    let admin = app.sign_in(Role::Admin).await;
+    app.send(
+        Method::DELETE,
+        &format!("/api/v1/articles/{id}?permanent=true"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(204);
+    let mut conn = app.db.conn().unwrap();
+    let rows: i64 = article_search::table
+        .filter(article_search::article_id.eq(id))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(rows, 0, "a purged article leaves no index row");
 }
 
 pub async fn related_suggestions_rank_by_likeness(backend: Backend) {
