@@ -12,6 +12,12 @@ CREATE TABLE article_search (
     lead TEXT NOT NULL,
     body TEXT NOT NULL,
     names TEXT NOT NULL,
-    tsv TSVECTOR NOT NULL
+    tsv TSVECTOR NOT NULL,
+    -- The head (kicker, title) alone, and head and standfirst: small vectors
+    -- that decide the relevance tier.
+    head_tsv TSVECTOR NOT NULL,
+    lead_tsv TSVECTOR NOT NULL
 );
 CREATE INDEX article_search_tsv ON article_search USING GIN (tsv);
+CREATE INDEX article_search_head_tsv ON article_search USING GIN (head_tsv);
+CREATE INDEX article_search_lead_tsv ON article_search USING GIN (lead_tsv);

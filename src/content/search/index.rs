@@ -12,7 +12,8 @@
 //! - PostgreSQL: `article_search.tsv`, a `tsvector` built here as a literal
 //!   (lexemes, positions and weights, no text search configuration involved)
 //!   with a GIN index. Weights: A head (kicker, title), B lead (standfirst),
-//!   C body, D author names.
+//!   C body, D author names. `head_tsv` (head only) and `lead_tsv` (head and
+//!   lead), small and GIN-indexed too, decide the relevance tier.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -68,14 +69,21 @@ impl Document {
     /// positions and the field's weight, fields one position apart so that no
     /// phrase spans two of them, and the language lexeme.
     pub fn tsvector(&self) -> String {
+        self.tsvector_of(4)
+    }
+
+    /// The same for the first `fields` fields only (1: head; 2: head and
+    /// lead), for the relevance tiers.
+    pub fn tsvector_of(&self, fields: usize) -> String {
         let mut lexemes: BTreeMap<&str, Vec<(usize, char)>> = BTreeMap::new();
         let mut position = 0;
-        for (field, weight) in [
+        let all = [
             (&self.head, 'A'),
             (&self.lead, 'B'),
             (&self.body, 'C'),
             (&self.names, 'D'),
-        ] {
+        ];
+        for (field, weight) in all.into_iter().take(fields) {
             for term in field {
                 position = (position + 1).min(MAX_POSITION);
                 let positions = lexemes.entry(term.as_str()).or_default();
@@ -160,8 +168,10 @@ fn store(conn: &mut DbConnection, id: i64, doc: &Document) -> Result<()> {
         }
         DbConnection::Postgres(c) => {
             diesel::sql_query(
-                "INSERT INTO article_search (article_id, lang, head, lead, body, names, tsv) \
-                 VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS tsvector))",
+                "INSERT INTO article_search \
+                 (article_id, lang, head, lead, body, names, tsv, head_tsv, lead_tsv) \
+                 VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS tsvector), CAST($8 AS tsvector), \
+                 CAST($9 AS tsvector))",
             )
             .bind::<BigInt, _>(id)
             .bind::<Text, _>(lang)
@@ -170,6 +180,8 @@ fn store(conn: &mut DbConnection, id: i64, doc: &Document) -> Result<()> {
             .bind::<Text, _>(&body)
             .bind::<Text, _>(&names)
             .bind::<Text, _>(doc.tsvector())
+            .bind::<Text, _>(doc.tsvector_of(1))
+            .bind::<Text, _>(doc.tsvector_of(2))
             .execute(c)?;
         }
     }

@@ -86,16 +86,22 @@ fn score(backend: Backend, query: &SearchQuery) -> Score {
             .bind::<Text, _>(query.fts5(Some("head lead")))
             .sql(") THEN 2 ELSE 1 END)"),
         ),
-        Backend::Postgres => Box::new(
-            sql::<Integer>("(SELECT CASE WHEN s.tsv @@ CAST(")
-                .bind::<Text, _>(query.tsquery("A"))
-                .sql(" AS tsquery) THEN 3 WHEN s.tsv @@ CAST(")
-                .bind::<Text, _>(query.tsquery("AB"))
+        Backend::Postgres => {
+            let any = query.tsquery("");
+            Box::new(
+                sql::<Integer>(
+                    "(CASE WHEN articles.id IN (SELECT article_id FROM article_search \
+                     WHERE head_tsv @@ CAST(",
+                )
+                .bind::<Text, _>(any.clone())
                 .sql(
-                    " AS tsquery) THEN 2 ELSE 1 END FROM article_search s \
-                     WHERE s.article_id = articles.id)",
-                ),
-        ),
+                    " AS tsquery)) THEN 3 WHEN articles.id IN (SELECT article_id FROM article_search \
+                     WHERE lead_tsv @@ CAST(",
+                )
+                .bind::<Text, _>(any)
+                .sql(" AS tsquery)) THEN 2 ELSE 1 END)"),
+            )
+        }
     }
 }
 
