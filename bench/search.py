@@ -115,6 +115,7 @@ def main():
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its URL is printed)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="depeche-bench-")
@@ -143,14 +144,24 @@ def main():
         t1 = time.perf_counter()
         subprocess.run([args.binary, "migrate"], env=env, check=True)
         t2 = time.perf_counter()
+        # Fresh statistics, as autovacuum (or a periodic ANALYZE) gives a live database.
+        if args.postgres:
+            psql(database_url, "ANALYZE")
+        else:
+            db = sqlite3.connect(database_url)
+            db.execute("ANALYZE")
+            db.close()
         print(f"{backend}: {args.articles} articles written in {t1 - t0:.1f} s, indexed in {t2 - t1:.1f} s")
         server = subprocess.Popen([args.binary, "serve"], env=env)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for _ in range(200):
             try:
                 conn.request("GET", "/readyz")
-                conn.getresponse().read()
-                break
+                res = conn.getresponse()
+                res.read()
+                if res.status == 200:
+                    break
+                time.sleep(0.05)
             except OSError:
                 conn.close()
                 time.sleep(0.05)
@@ -183,9 +194,12 @@ def main():
         if server:
             server.terminate()
             server.wait(timeout=30)
-        if db_name:
-            psql(args.postgres, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept: DATABASE_URL={database_url}")
+        else:
+            if db_name:
+                psql(args.postgres, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
