@@ -265,6 +265,8 @@ pub fn import(db: &Db, media: &dyn MediaStore, dir: &Path) -> anyhow::Result<Vec
                 .execute(conn)?;
             }
         }
+        // The search index is derived from the rows: rebuilt, not carried.
+        crate::content::search::index::index_missing(conn)?;
         Ok(tables)
     })?;
     Ok(imported)

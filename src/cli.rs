@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::auth::{Role, passwords};
 use crate::config::Settings;
 use crate::content::users::{self, NewUser, UserPatch};
-use crate::content::{self, demo};
+use crate::content::{self, demo, search};
 use crate::db::Db;
 use crate::media::LocalDir;
 use crate::startup::{Application, Options};
@@ -190,8 +190,13 @@ fn execute(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo } => serve(&settings, Options { demo }),
         Command::Migrate => {
-            let applied = connect(&settings)?.migrate()?;
+            let db = connect(&settings)?;
+            let applied = db.migrate()?;
             println!("{} migration(s) applied", applied.len());
+            let indexed = db.write_blocking(search::index::index_missing)?;
+            if indexed > 0 {
+                println!("{indexed} article(s) indexed for search");
+            }
             Ok(())
         }
         Command::Demo => {

@@ -17,7 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{CorsOrigins, Settings};
-use crate::content::demo;
+use crate::content::{demo, search};
 use crate::db::Db;
 use crate::http::metrics::Metrics;
 use crate::http::response_cache::{self, ResponseCache};
@@ -49,6 +49,10 @@ impl Application {
                 let applied = db.migrate()?;
                 if !applied.is_empty() {
                     tracing::info!(?applied, "migrations applied");
+                }
+                let indexed = db.write_blocking(search::index::index_missing)?;
+                if indexed > 0 {
+                    tracing::info!(indexed, "articles indexed for search");
                 }
                 if options.demo {
                     let loaded = demo::load(&db, media.as_ref())?;

@@ -318,6 +318,9 @@ pub fn update(
             current: current.version + 1,
         });
     }
+    if valid.name != current.name {
+        super::search::index::reindex_author(conn, current.id)?;
+    }
     get_editorial(conn, &valid.slug, urls)
 }
 

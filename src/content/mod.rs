@@ -11,6 +11,7 @@ pub mod patch;
 pub mod photos;
 #[cfg(test)]
 mod properties;
+pub mod search;
 pub mod sections;
 pub mod syndication;
 pub mod tags;

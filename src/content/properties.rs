@@ -77,7 +77,7 @@ proptest! {
 
     #[test]
     fn list_filters_never_panic_and_name_only_their_own_fields(
-        values in prop::collection::vec(prop::option::of(any::<String>()), 8)
+        values in prop::collection::vec(prop::option::of(any::<String>()), 9)
     ) {
         let params = ListParams {
             section: values[0].clone(),
@@ -88,11 +88,13 @@ proptest! {
             limit: values[5].clone(),
             cursor: values[6].clone(),
             status: values[7].clone(),
+            q: values[8].clone(),
         };
         if let Err(errors) = ListQuery::parse(&params) {
             for e in errors {
                 prop_assert!(
-                    ["section", "author", "tag", "since", "until", "limit", "cursor", "status"].contains(&e.field.as_str()),
+                    ["q", "section", "author", "tag", "since", "until", "limit", "cursor", "status"]
+                        .contains(&e.field.as_str()),
                     "{:?}", e
                 );
             }

@@ -60,12 +60,8 @@ pub fn feed(conn: &mut DbConnection, scope: &FeedScope, urls: &PublicUrls) -> Re
     let query = ListQuery {
         section,
         author,
-        tag: None,
-        since: None,
-        until: None,
         limit: FEED_LIMIT,
-        after: None,
-        statuses: None,
+        ..ListQuery::default()
     };
     let teasers = articles::list(conn, &query, urls)?.items;
     let ids: Vec<i64> = teasers.iter().map(|t| t.id).collect();

@@ -179,7 +179,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The search index: an article's normalised terms per field. SQLite
+    /// indexes it with the FTS5 table `article_fts`; PostgreSQL has a `tsv`
+    /// column (not mapped here) with a GIN index.
+    article_search (article_id) {
+        article_id -> BigInt,
+        lang -> Text,
+        head -> Text,
+        lead -> Text,
+        body -> Text,
+        names -> Text,
+    }
+}
+
 diesel::joinable!(articles -> sections (section_id));
+diesel::joinable!(article_search -> articles (article_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(article_revisions -> users (user_id));
@@ -206,4 +221,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     article_revisions,
     idempotency_keys,
+    article_search,
 );

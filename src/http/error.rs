@@ -109,8 +109,15 @@ impl From<content::Error> for ApiError {
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as E};
         match e {
-            DbError::Unavailable(_) => ApiError::Unavailable,
+            // No connection could be had, or the one we had was cut: the
+            // database is down, not the request wrong.
+            DbError::Unavailable(_)
+            | DbError::Query(E::DatabaseError(DatabaseErrorKind::ClosedConnection, _))
+            | DbError::Query(E::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)) => {
+                ApiError::Unavailable
+            }
             other => ApiError::Internal(other.into()),
         }
     }

@@ -76,6 +76,11 @@ impl ArticleBuilder {
         self
     }
 
+    pub fn language(mut self, tag: &str) -> Self {
+        self.new.language = tag.into();
+        self
+    }
+
     pub fn body(mut self, html: &str) -> Self {
         self.new.body_html = html.into();
         self

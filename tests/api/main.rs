@@ -20,6 +20,7 @@ mod ops;
 mod outage;
 mod photos;
 mod resources;
+mod search;
 mod seed_page;
 mod sitemaps;
 mod syndication;
@@ -106,6 +107,15 @@ fn main() -> ExitCode {
         sitemaps::news_sitemap_has_the_last_two_days,
         formats::jsonld_of_the_demo_article,
         formats::ninjs_of_the_demo_article,
+        search::demo_article_is_found_however_it_is_typed,
+        search::word_forms_and_bambara_letters_match,
+        search::title_matches_rank_above_body_matches,
+        search::hidden_articles_are_never_found,
+        search::search_pages_have_no_duplicates,
+        search::bad_queries_are_named,
+        search::fixed_queries_give_the_same_answers_on_both_backends,
+        search::index_follows_editorial_writes,
+        search::related_suggestions_rank_by_likeness,
     ];
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in tests {

@@ -1,15 +1,16 @@
-//! The article list: filters, newest first, keyset pagination.
+//! The article list: filters, newest first, keyset pagination; with `q`, a
+//! full-text search over the same filters (see [`crate::content::search`]).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Audience, Status, Teaser, TeaserRow, teasers, visible_teasers};
+use super::{Audience, BoxedTeasers, Status, Teaser, TeaserRow, teasers, visible_teasers};
 use crate::config::PublicUrls;
 use crate::content::{
     DEFAULT_LIMIT, FieldError, FieldErrors, MAX_LIMIT, Page, Result, authors, cursor, next_cursor,
-    parse_limit, sections, tags,
+    parse_limit, search, sections, tags,
 };
 use crate::db::schema::{article_authors, article_tags, articles};
 use crate::db::{DbConnection, now};
@@ -18,6 +19,17 @@ use crate::db::{DbConnection, now};
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Full-text search over kicker, title, standfirst, body and author
+    /// names, at most 200 characters. Case and accents do not matter, and
+    /// word forms are matched ("convention" finds "conventions"). All words
+    /// must match; `"a phrase"` matches words in order; `-word` excludes; the
+    /// last word also matches as a prefix unless a space follows it. Common
+    /// words ("le", "the") are ignored; a query of nothing else is refused.
+    /// Results come most relevant first (every word in the kicker or title,
+    /// then in the standfirst, then anywhere), newest first within each, and
+    /// each teaser has a `snippet`. Not combinable with `status`.
+    #[param(example = "ministère conventions")]
+    pub q: Option<String>,
     /// Only this section and its sub-sections (section slug).
     #[param(example = "politique", pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     pub section: Option<String>,
@@ -55,6 +67,7 @@ impl ListParams {
     fn without_empty_values(&self) -> Self {
         let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
         Self {
+            q: given(&self.q),
             section: given(&self.section),
             author: given(&self.author),
             tag: given(&self.tag),
@@ -68,7 +81,7 @@ impl ListParams {
 }
 
 /// A validated article list request.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ListQuery {
     pub section: Option<String>,
     pub author: Option<String>,
@@ -80,6 +93,9 @@ pub struct ListQuery {
     pub after: Option<(NaiveDateTime, i64)>,
     /// For editorial lists: the states asked for.
     pub statuses: Option<Vec<Status>>,
+    /// A full-text search, and where its page starts.
+    pub search: Option<search::SearchQuery>,
+    pub search_after: Option<search::After>,
 }
 
 fn parse_time(field: &str, raw: &str) -> Result<NaiveDateTime, FieldError> {
@@ -128,8 +144,18 @@ impl ListQuery {
             .as_deref()
             .and_then(|s| errors.check(parse_time("until", s)));
         let limit = errors.check(parse_limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT));
-        let after = p.cursor.as_deref().and_then(|c| errors.check(parse_cursor(c)));
         let statuses = p.status.as_deref().and_then(|s| errors.check(parse_statuses(s)));
+        let search =
+            p.q.as_deref()
+                .and_then(|q| errors.check(search::SearchQuery::parse(q)));
+        if p.q.is_some() && p.status.is_some() {
+            errors.push(FieldError::new("q", "cannot be combined with status"));
+        }
+        let (after, search_after) = match (p.cursor.as_deref(), p.q.is_some()) {
+            (Some(c), false) => (errors.check(parse_cursor(c)), None),
+            (Some(c), true) => (None, errors.check(search::parse_cursor(c))),
+            (None, _) => (None, None),
+        };
         errors.finish(|| Self {
             section,
             author,
@@ -139,6 +165,8 @@ impl ListQuery {
             limit: limit.unwrap_or(DEFAULT_LIMIT),
             after,
             statuses,
+            search,
+            search_after,
         })
     }
 }
@@ -165,61 +193,16 @@ fn parse_cursor(raw: &str) -> Result<(NaiveDateTime, i64), FieldError> {
 
 /// A page of teasers: for readers, the articles they may see, newest first;
 /// for editorial lists (`statuses`), articles in those states, most recently
-/// changed first.
+/// changed first; for a search, matching articles, most relevant first.
 pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result<Page<Teaser>> {
-    let mut sql = match &q.statuses {
-        None => visible_teasers(now()).into_boxed(),
-        Some(statuses) => articles::table
-            .filter(articles::deleted_at.is_null())
-            .filter(articles::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
-            .select(TeaserRow::as_select())
-            .into_boxed(),
-    };
     let audience = if q.statuses.is_some() {
         Audience::Editorial
     } else {
         Audience::Public
     };
-    // A filter naming no existing section, author or tag matches nothing.
-    let nothing = || Page {
-        items: Vec::new(),
-        next_cursor: None,
-    };
-    if let Some(slug) = &q.section {
-        let Some(ids) = sections::ids_with_children(conn, slug)? else {
-            return Ok(nothing());
-        };
-        sql = sql.filter(articles::section_id.eq_any(ids));
-    }
-    if let Some(slug) = &q.author {
-        let Some(id) = authors::id_of(conn, slug)? else {
-            return Ok(nothing());
-        };
-        sql = sql.filter(
-            articles::id.eq_any(
-                article_authors::table
-                    .filter(article_authors::author_id.eq(id))
-                    .select(article_authors::article_id),
-            ),
-        );
-    }
-    if let Some(slug) = &q.tag {
-        let Some(id) = tags::id_of(conn, slug)? else {
-            return Ok(nothing());
-        };
-        sql = sql.filter(
-            articles::id.eq_any(
-                article_tags::table
-                    .filter(article_tags::tag_id.eq(id))
-                    .select(article_tags::article_id),
-            ),
-        );
-    }
-    if let Some(since) = q.since {
-        sql = sql.filter(articles::published_at.ge(since));
-    }
-    if let Some(until) = q.until {
-        sql = sql.filter(articles::published_at.lt(until));
+    let mut sql = filtered(conn, q)?;
+    if let Some(query) = &q.search {
+        return search::page(conn, sql, query, q.search_after, q.limit, urls);
     }
     sql = match (audience, q.after) {
         (Audience::Public, Some((at, id))) => sql.filter(
@@ -250,4 +233,55 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
         items: teasers(conn, rows, urls, audience)?,
         next_cursor,
     })
+}
+
+/// The articles the query's audience may see, with its filters applied.
+fn filtered(conn: &mut DbConnection, q: &ListQuery) -> Result<BoxedTeasers<'static>> {
+    let mut sql = match &q.statuses {
+        None => visible_teasers(now()).into_boxed(),
+        Some(statuses) => articles::table
+            .filter(articles::deleted_at.is_null())
+            .filter(articles::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
+            .select(TeaserRow::as_select())
+            .into_boxed(),
+    };
+    // A filter naming no existing section, author or tag matches nothing.
+    let none: Vec<i64> = Vec::new();
+    if let Some(slug) = &q.section {
+        let Some(ids) = sections::ids_with_children(conn, slug)? else {
+            return Ok(sql.filter(articles::id.eq_any(none)));
+        };
+        sql = sql.filter(articles::section_id.eq_any(ids));
+    }
+    if let Some(slug) = &q.author {
+        let Some(id) = authors::id_of(conn, slug)? else {
+            return Ok(sql.filter(articles::id.eq_any(none)));
+        };
+        sql = sql.filter(
+            articles::id.eq_any(
+                article_authors::table
+                    .filter(article_authors::author_id.eq(id))
+                    .select(article_authors::article_id),
+            ),
+        );
+    }
+    if let Some(slug) = &q.tag {
+        let Some(id) = tags::id_of(conn, slug)? else {
+            return Ok(sql.filter(articles::id.eq_any(none)));
+        };
+        sql = sql.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag_id.eq(id))
+                    .select(article_tags::article_id),
+            ),
+        );
+    }
+    if let Some(since) = q.since {
+        sql = sql.filter(articles::published_at.ge(since));
+    }
+    if let Some(until) = q.until {
+        sql = sql.filter(articles::published_at.lt(until));
+    }
+    Ok(sql)
 }

@@ -151,6 +151,11 @@ pub struct Teaser {
     pub main_photo: Option<Photo>,
     #[schema(example = "2025-01-31T07:30:00Z")]
     pub published_at: Option<DateTime<Utc>>,
+    /// Search results only: a short plain-text passage around the first
+    /// match, HTML-escaped, the matched words in `<mark>`.
+    #[schema(example = "Le <mark>ministère</mark> des Maliens établis à l’Extérieur…")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
 }
 
 /// A "Lire aussi" link under an article.
@@ -243,6 +248,7 @@ pub fn teasers(
             authors: authors.remove(&row.id).unwrap_or_default(),
             main_photo: row.main_photo_id.and_then(|id| photos.get(&id).cloned()),
             published_at: row.published_at.map(utc),
+            snippet: None,
         })
         .collect())
 }
@@ -332,6 +338,9 @@ pub enum Audience {
 }
 
 type VisibleTeasers = Select<Filter<articles::table, Visible>, AsSelect<TeaserRow, crate::db::MultiBackend>>;
+
+/// A teaser query with filters yet to add.
+pub type BoxedTeasers<'a> = diesel::dsl::IntoBoxed<'a, VisibleTeasers, crate::db::MultiBackend>;
 
 /// Teaser rows of the articles a reader may see at `now`.
 pub fn visible_teasers(now: NaiveDateTime) -> VisibleTeasers {

@@ -1,5 +1,7 @@
 //! One article, by id or by slug, and its related articles.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -9,8 +11,9 @@ use super::{
     Article, ArticleRow, Audience, RelatedLink, Teaser, TeaserRow, full, teasers, visible, visible_teasers,
 };
 use crate::config::PublicUrls;
+use crate::content::search::{self, normalise::Stemming};
 use crate::content::{Error, Result};
-use crate::db::schema::{article_slugs, articles, related_links};
+use crate::db::schema::{article_search, article_slugs, article_tags, articles, related_links};
 use crate::db::{DbConnection, now};
 
 fn not_found(what: impl std::fmt::Display) -> Error {
@@ -144,14 +147,22 @@ pub struct RelatedList {
     pub items: Vec<RelatedItem>,
 }
 
-/// The editor's links, then the newest articles of the same section, up to
-/// `limit` in all; never the article itself nor one already linked.
+/// How many candidates each kind of likeness brings, at most.
+const CANDIDATES_PER_KIND: i64 = 50;
+
+/// The editor's links, then automatic suggestions, up to `limit` in all;
+/// never the article itself, one already linked, or one a reader may not see.
+///
+/// Suggestions are gathered among the newest visible articles that share a
+/// tag, the section, or a term of the kicker and title, then ranked by
+/// `3 × shared tags + 2 × same section + shared head terms`, newest first on
+/// a tie, then by id: the same on both backends.
 pub fn related(conn: &mut DbConnection, id: i64, limit: i64, urls: &PublicUrls) -> Result<RelatedList> {
     let now = now();
-    let section_id: Option<i64> = articles::table
+    let (section_id, language): (Option<i64>, String) = articles::table
         .filter(articles::id.eq(id))
         .filter(visible(now))
-        .select(articles::section_id)
+        .select((articles::section_id, articles::language))
         .first(conn)
         .optional()?
         .ok_or_else(|| not_found(id))?;
@@ -165,32 +176,140 @@ pub fn related(conn: &mut DbConnection, id: i64, limit: i64, urls: &PublicUrls) 
         })
         .collect();
     let wanted = cap.saturating_sub(items.len());
-    if let (Some(section_id), true) = (section_id, wanted > 0) {
-        let mut exclude: Vec<i64> = items
-            .iter()
-            .filter_map(|i| i.link.article.as_ref().map(|a| a.id))
-            .collect();
-        exclude.push(id);
-        let rows: Vec<TeaserRow> = visible_teasers(now)
-            .filter(articles::section_id.eq(section_id))
-            .filter(articles::id.ne_all(exclude))
-            .order((articles::published_at.desc(), articles::id.desc()))
-            .limit(i64::try_from(wanted).unwrap_or(0))
-            .load(conn)?;
-        items.extend(
-            teasers(conn, rows, urls, Audience::Public)?
-                .into_iter()
-                .map(|t: Teaser| RelatedItem {
-                    source: RelatedSource::Automatic,
-                    link: RelatedLink {
-                        title: t.title.clone(),
-                        kicker: t.kicker.clone(),
-                        url: urls.article(&t.slug),
-                        excerpt: Some(t.excerpt.clone()),
-                        article: Some(t),
-                    },
-                }),
-        );
+    if wanted == 0 {
+        return Ok(RelatedList { items });
     }
+    let mut exclude: Vec<i64> = items
+        .iter()
+        .filter_map(|i| i.link.article.as_ref().map(|a| a.id))
+        .collect();
+    exclude.push(id);
+    let likeness = Likeness::of(conn, id, section_id, &language)?;
+    let rows = likeness.suggestions(conn, now, &exclude, wanted)?;
+    items.extend(
+        teasers(conn, rows, urls, Audience::Public)?
+            .into_iter()
+            .map(|t: Teaser| RelatedItem {
+                source: RelatedSource::Automatic,
+                link: RelatedLink {
+                    title: t.title.clone(),
+                    kicker: t.kicker.clone(),
+                    url: urls.article(&t.slug),
+                    excerpt: Some(t.excerpt.clone()),
+                    article: Some(t),
+                },
+            }),
+    );
     Ok(RelatedList { items })
+}
+
+/// What suggestions are compared on.
+struct Likeness {
+    section_id: Option<i64>,
+    tag_ids: Vec<i64>,
+    stemming: Stemming,
+    head: HashSet<String>,
+}
+
+impl Likeness {
+    fn of(conn: &mut DbConnection, id: i64, section_id: Option<i64>, language: &str) -> Result<Self> {
+        let tag_ids = article_tags::table
+            .filter(article_tags::article_id.eq(id))
+            .select(article_tags::tag_id)
+            .load(conn)?;
+        let head: Option<String> = article_search::table
+            .find(id)
+            .select(article_search::head)
+            .first(conn)
+            .optional()?;
+        Ok(Self {
+            section_id,
+            tag_ids,
+            stemming: Stemming::for_language(language),
+            head: head
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
+    fn suggestions(
+        &self,
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+        exclude: &[i64],
+        wanted: usize,
+    ) -> Result<Vec<TeaserRow>> {
+        let candidates = || {
+            visible_teasers(now)
+                .filter(articles::id.ne_all(exclude.to_vec()))
+                .order((articles::published_at.desc(), articles::id.desc()))
+                .limit(CANDIDATES_PER_KIND)
+                .into_boxed()
+        };
+        let mut rows: Vec<TeaserRow> = Vec::new();
+        if !self.tag_ids.is_empty() {
+            rows.extend(
+                candidates()
+                    .filter(
+                        articles::id.eq_any(
+                            article_tags::table
+                                .filter(article_tags::tag_id.eq_any(self.tag_ids.clone()))
+                                .select(article_tags::article_id),
+                        ),
+                    )
+                    .load::<TeaserRow>(conn)?,
+            );
+        }
+        if let Some(section_id) = self.section_id {
+            rows.extend(
+                candidates()
+                    .filter(articles::section_id.eq(section_id))
+                    .load::<TeaserRow>(conn)?,
+            );
+        }
+        let head: Vec<String> = self.head.iter().cloned().collect();
+        if let Some(sharing) = search::sharing_head_terms(search::backend(conn), self.stemming, &head) {
+            rows.extend(candidates().filter(sharing).load::<TeaserRow>(conn)?);
+        }
+        let mut seen = HashSet::new();
+        rows.retain(|r| seen.insert(r.id));
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut shared_tags: HashMap<i64, i64> = HashMap::new();
+        if !self.tag_ids.is_empty() {
+            let pairs: Vec<i64> = article_tags::table
+                .filter(article_tags::article_id.eq_any(&ids))
+                .filter(article_tags::tag_id.eq_any(&self.tag_ids))
+                .select(article_tags::article_id)
+                .load(conn)?;
+            for article in pairs {
+                *shared_tags.entry(article).or_default() += 1;
+            }
+        }
+        let heads: HashMap<i64, String> = article_search::table
+            .filter(article_search::article_id.eq_any(&ids))
+            .filter(article_search::lang.eq(self.stemming.code()))
+            .select((article_search::article_id, article_search::head))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect();
+        let score = |row: &TeaserRow| {
+            let tags = shared_tags.get(&row.id).copied().unwrap_or(0);
+            let section = i64::from(self.section_id.is_some() && row.section_id == self.section_id);
+            let shared_terms = heads.get(&row.id).map_or(0, |head| {
+                let theirs: HashSet<&str> = head.split_whitespace().collect();
+                i64::try_from(theirs.iter().filter(|t| self.head.contains(**t)).count()).unwrap_or(0)
+            });
+            3 * tags + 2 * section + shared_terms
+        };
+        let mut scored: Vec<(i64, TeaserRow)> = rows.into_iter().map(|r| (score(&r), r)).collect();
+        scored.retain(|(score, _)| *score > 0);
+        scored.sort_by(|(sa, a), (sb, b)| {
+            sb.cmp(sa)
+                .then(b.published_at.cmp(&a.published_at))
+                .then(b.id.cmp(&a.id))
+        });
+        Ok(scored.into_iter().take(wanted).map(|(_, r)| r).collect())
+    }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{Access, Comments, Status, derived_text};
-use crate::content::Result;
+use crate::content::{Result, search};
 use crate::db::DbConnection;
 use crate::db::schema::{article_authors, article_tags, articles, related_links};
 
@@ -77,7 +77,7 @@ impl NewArticle {
     }
 }
 
-/// Inserts the article and its bylines; returns its id.
+/// Inserts the article and its bylines, and indexes it for search; returns its id.
 pub fn insert(
     conn: &mut DbConnection,
     new: &NewArticle,
@@ -93,10 +93,12 @@ pub fn insert(
         .returning(articles::id)
         .get_result::<i64>(conn)?;
     set_authors(conn, id, &new.author_ids)?;
+    search::index::reindex(conn, id)?;
     Ok(id)
 }
 
-/// Rewrites the article's own columns and bylines at `version`.
+/// Rewrites the article's own columns and bylines at `version`, and
+/// re-indexes it for search.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
@@ -107,7 +109,8 @@ pub fn update(
     diesel::update(articles::table.find(id))
         .set(new.columns(version, now))
         .execute(conn)?;
-    set_authors(conn, id, &new.author_ids)
+    set_authors(conn, id, &new.author_ids)?;
+    search::index::reindex(conn, id)
 }
 
 fn position(i: usize) -> i32 {

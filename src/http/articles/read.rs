@@ -16,10 +16,12 @@ use crate::http::extract::Viewer;
 use crate::http::{AppState, parse_id};
 use crate::openapi::{BadRequest, NotFound, NotModified, Unauthorized};
 
-/// List articles, newest first.
+/// List or search articles.
 ///
-/// Teasers of the published articles, filtered and paged. Follow `next_cursor`
-/// (or the `Link: rel="next"` header) for the next page; pages stay free of
+/// Teasers of the published articles, filtered and paged, newest first; with
+/// `q`, the articles matching a full-text search, most relevant first, each
+/// with a highlighted `snippet`. Follow `next_cursor` (or the
+/// `Link: rel="next"` header) for the next page; pages stay free of
 /// duplicates and gaps while new articles are published. Editorial users may
 /// ask for other states with `status` (bearer token needed).
 #[utoipa::path(
@@ -204,8 +206,10 @@ pub struct RelatedParams {
 
 /// Articles related to an article.
 ///
-/// The editor's curated links ("Lire aussi") first, then the newest articles
-/// of the same section; never the article itself nor an unpublished one.
+/// The editor's curated links ("Lire aussi") first, then suggestions: articles
+/// sharing tags, the section, or words of the kicker and title, ranked by
+/// those (tags weigh most), newest first on a tie; never the article itself
+/// nor an unpublished one.
 #[utoipa::path(
     tag = "articles",
     operation_id = "listRelatedArticles",

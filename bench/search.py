@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Search latency: GET /api/v1/articles?q=... over generated French articles.
+
+Starts the release binary on a fresh database (SQLite file, or a new database on
+the PostgreSQL server named by --postgres), writes --articles generated French
+articles straight into the articles table (bulk SQL, far faster than the HTTP
+API), then runs `depeche migrate`, which indexes every article that has no
+search row yet through the same Rust code as the write path (normalisation,
+stemming, FTS5 rows or tsvector). It then serves, and sends one search per
+word for --queries French words (half of them typed as a prefix, without the
+trailing space), one after the other on one keep-alive connection, and prints
+the latency p50 / p99 and the number of hits of the first page.
+Talks to 127.0.0.1 only.
+
+    cargo build --release
+    python3 bench/search.py --articles 100000                 # SQLite
+    python3 bench/search.py --articles 100000 --postgres postgres://postgres@127.0.0.1:5432/postgres
+"""
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+# French news vocabulary, accents included; queries are drawn from it.
+WORDS = """
+ministère gouvernement conventions partenariat migration migrants diaspora
+sécurité armée terroristes région cercle commune village maire préfet élection
+électeurs scrutin campagne candidat assemblée nationale député loi budget
+finances impôts douane commerce marché prix riz mil maïs coton récolte saison
+pluies hivernage sécheresse inondation fleuve Niger barrage irrigation eau
+électricité énergie solaire carburant transport route pont chantier travaux
+école élèves enseignants université étudiants examen baccalauréat santé hôpital
+médecins paludisme vaccination épidémie enfants femmes jeunesse emploi chômage
+formation entreprise industrie mines or orpaillage exportation banque crédit
+agriculture élevage bétail pêche forêt environnement climat développement
+projet financement bailleurs coopération ambassade diplomatie sommet accord
+justice tribunal procès avocat juge police gendarmerie frontière réfugiés
+culture musique festival cinéma littérature sport football championnat équipe
+victoire défaite match stade presse journalistes radio télévision numérique
+internet téléphonie réseau innovation recherche sciences patrimoine tradition
+religion fête ramadan tabaski population recensement statistiques croissance
+économie inflation pauvreté solidarité associations société civile dialogue
+paix réconciliation autorités transition président premier ministre conseil
+""".split()
+
+FILLER = "le la les de des du et à en pour sur dans avec par une un au aux".split()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(url, sql, stdin=None):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], check=True, input=stdin, text=True)
+
+
+def sentence(rng, n):
+    out = []
+    for _ in range(n):
+        out.append(rng.choice(WORDS) if rng.random() < 0.7 else rng.choice(FILLER))
+    return " ".join(out)
+
+
+def rows(count, seed=7):
+    rng = random.Random(seed)
+    base = 1_700_000_000
+    for i in range(count):
+        title = sentence(rng, rng.randint(6, 10)).capitalize()
+        kicker = rng.choice(WORDS).capitalize()
+        standfirst = sentence(rng, 30) + "."
+        body = "".join(f"<p>{sentence(rng, 60)}.</p>" for _ in range(3))
+        at = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(base + i * 60))
+        yield (f"bench-{i}", kicker, title, standfirst, body, standfirst[:200], 180, at)
+
+
+COLUMNS = "slug, status, access, comments, language, kicker, title, standfirst, body_html, auto_excerpt, word_count, published_at, created_at, updated_at, version"
+
+
+def fill_sqlite(path, count):
+    db = sqlite3.connect(path)
+    db.executemany(
+        f"INSERT INTO articles ({COLUMNS}) VALUES (?, 'published', 'public', 'open', 'fr', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        ((s, k, t, sf, b, ex, wc, at, at, at) for (s, k, t, sf, b, ex, wc, at) in rows(count)),
+    )
+    db.commit()
+    db.close()
+
+
+def fill_postgres(url, count):
+    def esc(v):
+        return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+    lines = []
+    for (s, k, t, sf, b, ex, wc, at) in rows(count):
+        lines.append("\t".join(esc(v) for v in (s, "published", "public", "open", "fr", k, t, sf, b, ex, wc, at, at, at, 1)))
+    psql(url, f"COPY articles ({COLUMNS}) FROM STDIN", stdin="\n".join(lines) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default="target/release/depeche")
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server; SQLite when absent")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its URL is printed)")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="depeche-bench-")
+    db_name = None
+    if args.postgres:
+        db_name = "depeche_bench_" + uuid.uuid4().hex[:12]
+        psql(args.postgres, f"CREATE DATABASE {db_name}")
+        database_url = args.postgres.rsplit("/", 1)[0] + "/" + db_name
+    else:
+        database_url = os.path.join(work, "bench.sqlite3")
+    port = free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DEPECHE_BIND=f"127.0.0.1:{port}",
+        DEPECHE_MEDIA_DIR=os.path.join(work, "media"),
+        DEPECHE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123",
+        RUST_LOG="warn",
+    )
+    backend = "postgres" if args.postgres else "sqlite"
+    server = None
+    try:
+        subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+        t0 = time.perf_counter()
+        (fill_postgres if args.postgres else fill_sqlite)(database_url, args.articles)
+        t1 = time.perf_counter()
+        subprocess.run([args.binary, "migrate"], env=env, check=True)
+        t2 = time.perf_counter()
+        # Fresh statistics, as autovacuum (or a periodic ANALYZE) gives a live database.
+        if args.postgres:
+            psql(database_url, "ANALYZE")
+        else:
+            db = sqlite3.connect(database_url)
+            db.execute("ANALYZE")
+            db.close()
+        print(f"{backend}: {args.articles} articles written in {t1 - t0:.1f} s, indexed in {t2 - t1:.1f} s")
+        server = subprocess.Popen([args.binary, "serve"], env=env)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(200):
+            try:
+                conn.request("GET", "/readyz")
+                res = conn.getresponse()
+                res.read()
+                if res.status == 200:
+                    break
+                time.sleep(0.05)
+            except OSError:
+                conn.close()
+                time.sleep(0.05)
+
+        rng = random.Random(11)
+        queries = []
+        for i in range(args.queries):
+            word = rng.choice(WORDS)
+            # Half typed as you go (prefix of the last word), half as whole words.
+            queries.append(word[: max(3, len(word) - 2)] if i % 2 else word + " ")
+        latencies, hits = [], []
+        for q in queries:
+            path = f"/api/v1/articles?limit={args.limit}&" + urllib.parse.urlencode({"q": q})
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            res = conn.getresponse()
+            data = res.read()
+            latencies.append(time.perf_counter() - t0)
+            if res.status != 200:
+                raise SystemExit(f"GET {path}: {res.status} {data[:200]!r}")
+            hits.append(data.count(b'"snippet"'))
+        latencies.sort()
+        print(
+            f"{backend}: {len(queries)} searches over {args.articles} articles (page of {args.limit}): "
+            f"p50 {1000 * statistics.median(latencies):.1f} ms, "
+            f"p99 {1000 * latencies[int(0.99 * (len(latencies) - 1))]:.1f} ms, "
+            f"max {1000 * latencies[-1]:.1f} ms; mean hits per page {statistics.mean(hits):.1f}"
+        )
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        if args.keep:
+            print(f"kept: DATABASE_URL={database_url}")
+        else:
+            if db_name:
+                psql(args.postgres, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+//! The search index: one row per article in `article_search`, holding its
+//! normalised terms per field, kept in step with every write of the text in
+//! the same transaction ([`reindex`] is called by the article write path).
+//!
+//! Every article is indexed, whatever its state: who may see what is decided
+//! at query time by the same `visible(now)` predicate as the lists, so the
+//! workflow (publish, unpublish, trash, scheduled publication) never has to
+//! touch the index.
+//!
+//! - SQLite: `article_fts`, an FTS5 table over `article_search` (external
+//!   content) kept in step by triggers.
+//! - PostgreSQL: `article_search.tsv`, a `tsvector` built here as a literal
+//!   (lexemes, positions and weights, no text search configuration involved)
+//!   with a GIN index. Weights: A head (kicker, title), B lead (standfirst),
+//!   C body, D author names. `head_tsv` (head only) and `lead_tsv` (head and
+//!   lead), small and GIN-indexed too, decide the relevance tier.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::normalise::{Stemming, terms};
+use super::query::lang_lexeme;
+use crate::content::{Result, text};
+use crate::db::DbConnection;
+use crate::db::schema::{article_authors, article_search, articles, authors};
+
+/// An article's text as indexed: terms per field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub stemming: Stemming,
+    /// Kicker and title.
+    pub head: Vec<String>,
+    /// Standfirst.
+    pub lead: Vec<String>,
+    pub body: Vec<String>,
+    /// Author names.
+    pub names: Vec<String>,
+}
+
+/// Highest position PostgreSQL keeps in a `tsvector`.
+const MAX_POSITION: usize = 16_383;
+/// Most positions PostgreSQL keeps per lexeme.
+const MAX_POSITIONS_PER_LEXEME: usize = 256;
+
+impl Document {
+    pub fn new(
+        language: &str,
+        kicker: Option<&str>,
+        title: &str,
+        standfirst: Option<&str>,
+        body_html: &str,
+        names: &[String],
+    ) -> Self {
+        let stemming = Stemming::for_language(language);
+        let head = format!("{} {title}", kicker.unwrap_or_default());
+        Self {
+            stemming,
+            head: terms(&head, stemming),
+            lead: terms(standfirst.unwrap_or_default(), stemming),
+            body: terms(&text::plain_text(body_html), stemming),
+            names: terms(&names.join(" "), stemming),
+        }
+    }
+
+    /// The PostgreSQL `tsvector` literal: each field's terms with their
+    /// positions and the field's weight, fields one position apart so that no
+    /// phrase spans two of them, and the language lexeme.
+    pub fn tsvector(&self) -> String {
+        self.tsvector_of(4)
+    }
+
+    /// The same for the first `fields` fields only (1: head; 2: head and
+    /// lead), for the relevance tiers.
+    pub fn tsvector_of(&self, fields: usize) -> String {
+        let mut lexemes: BTreeMap<&str, Vec<(usize, char)>> = BTreeMap::new();
+        let mut position = 0;
+        let all = [
+            (&self.head, 'A'),
+            (&self.lead, 'B'),
+            (&self.body, 'C'),
+            (&self.names, 'D'),
+        ];
+        for (field, weight) in all.into_iter().take(fields) {
+            for term in field {
+                position = (position + 1).min(MAX_POSITION);
+                let positions = lexemes.entry(term.as_str()).or_default();
+                if positions.len() < MAX_POSITIONS_PER_LEXEME {
+                    positions.push((position, weight));
+                }
+            }
+            position = (position + 1).min(MAX_POSITION);
+        }
+        let mut out = lang_lexeme(self.stemming);
+        for (lexeme, positions) in lexemes {
+            let _ = write!(out, " '{lexeme}':");
+            for (i, (position, weight)) in positions.iter().enumerate() {
+                let separator = if i == 0 { "" } else { "," };
+                let _ = write!(out, "{separator}{position}{weight}");
+            }
+        }
+        out
+    }
+}
+
+fn joined(terms: &[String]) -> String {
+    terms.join(" ")
+}
+
+/// Rewrites the index row of article `id` from its stored text and bylines.
+pub fn reindex(conn: &mut DbConnection, id: i64) -> Result<()> {
+    let (language, kicker, title, standfirst, body_html): (
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+    ) = articles::table
+        .find(id)
+        .select((
+            articles::language,
+            articles::kicker,
+            articles::title,
+            articles::standfirst,
+            articles::body_html,
+        ))
+        .first(conn)?;
+    let names: Vec<String> = article_authors::table
+        .inner_join(authors::table)
+        .filter(article_authors::article_id.eq(id))
+        .order(article_authors::position)
+        .select(authors::name)
+        .load(conn)?;
+    let doc = Document::new(
+        &language,
+        kicker.as_deref(),
+        &title,
+        standfirst.as_deref(),
+        &body_html,
+        &names,
+    );
+    store(conn, id, &doc)
+}
+
+fn store(conn: &mut DbConnection, id: i64, doc: &Document) -> Result<()> {
+    diesel::delete(article_search::table.find(id)).execute(conn)?;
+    let (lang, head, lead, body, names) = (
+        doc.stemming.code(),
+        joined(&doc.head),
+        joined(&doc.lead),
+        joined(&doc.body),
+        joined(&doc.names),
+    );
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(article_search::table)
+                .values((
+                    article_search::article_id.eq(id),
+                    article_search::lang.eq(lang),
+                    article_search::head.eq(&head),
+                    article_search::lead.eq(&lead),
+                    article_search::body.eq(&body),
+                    article_search::names.eq(&names),
+                ))
+                .execute(c)?;
+        }
+        DbConnection::Postgres(c) => {
+            diesel::sql_query(
+                "INSERT INTO article_search \
+                 (article_id, lang, head, lead, body, names, tsv, head_tsv, lead_tsv) \
+                 VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS tsvector), CAST($8 AS tsvector), \
+                 CAST($9 AS tsvector))",
+            )
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(lang)
+            .bind::<Text, _>(&head)
+            .bind::<Text, _>(&lead)
+            .bind::<Text, _>(&body)
+            .bind::<Text, _>(&names)
+            .bind::<Text, _>(doc.tsvector())
+            .bind::<Text, _>(doc.tsvector_of(1))
+            .bind::<Text, _>(doc.tsvector_of(2))
+            .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes the articles that have no index row yet (those written before the
+/// index existed); returns how many.
+pub fn index_missing(conn: &mut DbConnection) -> Result<usize> {
+    let missing: Vec<i64> = articles::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            article_search::table.filter(article_search::article_id.eq(articles::id)),
+        )))
+        .select(articles::id)
+        .order(articles::id)
+        .load(conn)?;
+    for id in &missing {
+        reindex(conn, *id)?;
+    }
+    Ok(missing.len())
+}
+
+/// Re-indexes the articles signed by an author, after a change of name.
+pub fn reindex_author(conn: &mut DbConnection, author_id: i64) -> Result<()> {
+    let ids: Vec<i64> = article_authors::table
+        .filter(article_authors::author_id.eq(author_id))
+        .select(article_authors::article_id)
+        .load(conn)?;
+    for id in ids {
+        reindex(conn, id)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsvector_keeps_fields_apart_with_weights() {
+        let doc = Document::new(
+            "fr",
+            Some("Politique migratoire"),
+            "L’OIM signe",
+            Some("Des conventions"),
+            "<p>OIM</p>",
+            &["N'Famoro Keita".to_owned()],
+        );
+        assert_eq!(doc.head, ["polit", "migratoir", "oim", "sign"]);
+        assert_eq!(
+            doc.tsvector(),
+            "'lang=fr' 'convent':6B 'famoro':10D 'keit':11D 'migratoir':2A 'oim':3A,8C 'polit':1A 'sign':4A"
+        );
+    }
+}

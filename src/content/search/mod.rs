@@ -1,0 +1,245 @@
+//! Full-text search over articles, the same on SQLite and PostgreSQL.
+//!
+//! - **Normalisation** ([`normalise`]) is done once, in Rust, both to build the
+//!   index and to read queries: split on anything but letters and digits
+//!   (both apostrophes included), lowercase, fold accents (Bambara ɛ ɔ ɲ ŋ
+//!   kept), drop French elisions and stop words, stem (Snowball) by the
+//!   article's language.
+//! - **Languages.** Each article is indexed with the stemmer of its own
+//!   language (French, English, or none). A query is compiled once per
+//!   stemming mode, each version restricted to the articles indexed in that
+//!   mode; so "conventions" finds a French article saying "convention" and an
+//!   English one saying "convention", each through its own stemmer.
+//! - **Index** ([`index`]): one `article_search` row per article (terms of
+//!   head = kicker + title, lead = standfirst, body, author names), written
+//!   in the same transaction as the article; FTS5 on SQLite, a weighted
+//!   `tsvector` with a GIN index on PostgreSQL. Every article is indexed;
+//!   visibility is decided at query time.
+//! - **Ranking**, computed the same on both backends rather than with bm25 or
+//!   `ts_rank` (which differ): a tier, then newest first, then id.
+//!   Tier 3: every wanted word is in the kicker or title; tier 2: in the
+//!   kicker, title or standfirst; tier 1: anywhere (body, author names).
+//!   The cursor carries (tier, publication time, id).
+
+pub mod index;
+pub mod normalise;
+pub mod query;
+pub mod snippet;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text};
+
+pub use query::SearchQuery;
+
+use self::normalise::Stemming;
+use self::snippet::{Matcher, snippet};
+use crate::config::PublicUrls;
+use crate::content::articles::{Audience, BoxedTeasers, Teaser, TeaserRow, teasers};
+use crate::content::{FieldError, Page, Result, cursor, next_cursor, text};
+use crate::db::schema::articles;
+use crate::db::{Backend, DbConnection, MultiBackend};
+
+/// A condition on `articles` rows.
+pub type Predicate = Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Bool>>;
+type Score = Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Integer>>;
+
+/// Highest tier: every wanted word in the head (kicker, title).
+const TOP_TIER: i32 = 3;
+
+pub fn backend(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+        DbConnection::Postgres(_) => Backend::Postgres,
+    }
+}
+
+/// Articles whose index row matches `expression` (FTS5 or `tsquery` text,
+/// as the backend wants).
+fn matching(backend: Backend, expression: String) -> Predicate {
+    match backend {
+        Backend::Sqlite => Box::new(
+            sql::<Bool>("articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ")
+                .bind::<Text, _>(expression)
+                .sql(")"),
+        ),
+        Backend::Postgres => Box::new(
+            sql::<Bool>("articles.id IN (SELECT article_id FROM article_search WHERE tsv @@ CAST(")
+                .bind::<Text, _>(expression)
+                .sql(" AS tsquery))"),
+        ),
+    }
+}
+
+/// The relevance tier of an article for `query` (see the module docs).
+fn score(backend: Backend, query: &SearchQuery) -> Score {
+    match backend {
+        Backend::Sqlite => Box::new(
+            sql::<Integer>(
+                "(CASE WHEN articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ",
+            )
+            .bind::<Text, _>(query.fts5(Some("head")))
+            .sql(") THEN 3 WHEN articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ")
+            .bind::<Text, _>(query.fts5(Some("head lead")))
+            .sql(") THEN 2 ELSE 1 END)"),
+        ),
+        Backend::Postgres => {
+            let any = query.tsquery("");
+            Box::new(
+                sql::<Integer>(
+                    "(CASE WHEN articles.id IN (SELECT article_id FROM article_search \
+                     WHERE head_tsv @@ CAST(",
+                )
+                .bind::<Text, _>(any.clone())
+                .sql(
+                    " AS tsquery)) THEN 3 WHEN articles.id IN (SELECT article_id FROM article_search \
+                     WHERE lead_tsv @@ CAST(",
+                )
+                .bind::<Text, _>(any)
+                .sql(" AS tsquery)) THEN 2 ELSE 1 END)"),
+            )
+        }
+    }
+}
+
+fn compiled(backend: Backend, query: &SearchQuery) -> String {
+    match backend {
+        Backend::Sqlite => query.fts5(None),
+        Backend::Postgres => query.tsquery(""),
+    }
+}
+
+/// Where a search page starts: after this (tier, publication time, id).
+pub type After = (i32, NaiveDateTime, i64);
+
+/// Decodes a search cursor; list cursors and forgeries are refused.
+pub fn parse_cursor(raw: &str) -> Result<After, FieldError> {
+    let invalid = || FieldError::new("cursor", "is not a cursor this API issued");
+    let (tier, micros, id) = cursor::decode::<(i64, i64, i64)>(raw)?;
+    let tier = i32::try_from(tier)
+        .ok()
+        .filter(|t| (1..=TOP_TIER).contains(t))
+        .ok_or_else(invalid)?;
+    let at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?;
+    Ok((tier, at.naive_utc(), id))
+}
+
+/// A page of search results among `candidates` (already filtered by
+/// visibility and the list's filters), most relevant first.
+pub fn page(
+    conn: &mut DbConnection,
+    candidates: BoxedTeasers<'static>,
+    query: &SearchQuery,
+    after: Option<After>,
+    limit: i64,
+    urls: &PublicUrls,
+) -> Result<Page<Teaser>> {
+    let backend = backend(conn);
+    let mut sql = candidates.filter(matching(backend, compiled(backend, query)));
+    if let Some((tier, at, id)) = after {
+        sql = sql.filter(
+            score(backend, query)
+                .lt(tier)
+                .or(score(backend, query).eq(tier).and(
+                    articles::published_at
+                        .lt(at)
+                        .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+                )),
+        );
+    }
+    let mut rows: Vec<TeaserRow> = sql
+        .order((
+            score(backend, query).desc(),
+            articles::published_at.desc(),
+            articles::id.desc(),
+        ))
+        .limit(limit + 1)
+        .load(conn)?;
+    let last = (rows.len() > usize::try_from(limit).unwrap_or(usize::MAX))
+        .then(|| rows.get(usize::try_from(limit - 1).unwrap_or(0)))
+        .flatten()
+        .map(|r| (r.id, r.published_at));
+    let last_tier = match last {
+        Some((id, _)) => Some(
+            articles::table
+                .filter(articles::id.eq(id))
+                .select(score(backend, query))
+                .first::<i32>(conn)?,
+        ),
+        None => None,
+    };
+    let next_cursor = next_cursor(&mut rows, limit, |last| {
+        let at = last.published_at.map_or(0, |t| t.and_utc().timestamp_micros());
+        cursor::encode(&(i64::from(last_tier.unwrap_or(1)), at, last.id))
+    });
+    let mut items = teasers(conn, rows, urls, Audience::Public)?;
+    add_snippets(conn, &mut items, query)?;
+    Ok(Page { items, next_cursor })
+}
+
+type SnippetText = (i64, String, Option<String>, String);
+
+fn add_snippets(conn: &mut DbConnection, items: &mut [Teaser], query: &SearchQuery) -> Result<()> {
+    let ids: Vec<i64> = items.iter().map(|t| t.id).collect();
+    let texts: HashMap<i64, (String, Option<String>, String)> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .select((
+            articles::id,
+            articles::language,
+            articles::standfirst,
+            articles::body_html,
+        ))
+        .load::<SnippetText>(conn)?
+        .into_iter()
+        .map(|(id, language, standfirst, body)| (id, (language, standfirst, body)))
+        .collect();
+    let mut matchers: HashMap<Stemming, Matcher> = HashMap::new();
+    for item in items {
+        let Some((language, standfirst, body)) = texts.get(&item.id) else {
+            continue;
+        };
+        let stemming = Stemming::for_language(language);
+        let matcher = matchers
+            .entry(stemming)
+            .or_insert_with(|| Matcher::new(query, stemming));
+        let body = text::plain_text(body);
+        let sources = [
+            standfirst.as_deref().unwrap_or_default(),
+            body.as_str(),
+            item.title.as_str(),
+            item.kicker.as_deref().unwrap_or_default(),
+        ];
+        item.snippet = snippet(matcher, &sources);
+    }
+    Ok(())
+}
+
+/// Articles whose head (kicker, title) shares a term with `head`, among
+/// those indexed with the same stemming; `None` when there is nothing to share.
+pub fn sharing_head_terms(backend: Backend, stemming: Stemming, head: &[String]) -> Option<Predicate> {
+    let mut terms: Vec<&str> = head.iter().map(String::as_str).collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms.truncate(24);
+    if terms.is_empty() {
+        return None;
+    }
+    let expression = match backend {
+        Backend::Sqlite => {
+            let any: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
+            format!(
+                "lang : \"{}\" AND {{head}} : ({})",
+                stemming.code(),
+                any.join(" OR ")
+            )
+        }
+        Backend::Postgres => {
+            let any: Vec<String> = terms.iter().map(|t| format!("'{t}':A")).collect();
+            format!("{} & ({})", query::lang_lexeme(stemming), any.join(" | "))
+        }
+    };
+    Some(matching(backend, expression))
+}
