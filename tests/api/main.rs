@@ -5,6 +5,7 @@
 
 mod admin;
 mod auth;
+mod backup;
 mod caching;
 mod editorial;
 mod errors;
@@ -127,6 +128,19 @@ fn main() -> ExitCode {
             trials.push(trial.with_ignored_flag(backend == Backend::Postgres && !postgres));
         }
     }
+    // A move between backends needs both.
+    trials.push(
+        Trial::test(
+            "postgres::backup::a_site_moves_between_backends_losslessly",
+            || {
+                actix_web::rt::System::new().block_on(backup::a_site_moves_between_backends_losslessly(
+                    Backend::Postgres,
+                ));
+                Ok(())
+            },
+        )
+        .with_ignored_flag(!postgres),
+    );
     // Only a PostgreSQL server can be stopped under a running API.
     trials.push(
         Trial::test(
