@@ -13,28 +13,13 @@ Prints pairs per second and the latency of a pair. Talks to 127.0.0.1 only.
 """
 
 import argparse
-import http.client
 import json
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import tempfile
 import time
-import uuid
+
+from harness import Site
 
 PASSWORD = "benchmark passphrase, long enough"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(url, sql):
-    subprocess.run(["psql", "-q", "-d", url, "-c", sql], check=True)
 
 
 def main():
@@ -44,42 +29,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
 
-    work = tempfile.mkdtemp(prefix="depeche-bench-")
-    db_name = None
-    if args.postgres:
-        db_name = "depeche_bench_" + uuid.uuid4().hex[:12]
-        psql(args.postgres, f"CREATE DATABASE {db_name}")
-        database_url = args.postgres.rsplit("/", 1)[0] + "/" + db_name
-    else:
-        database_url = os.path.join(work, "bench.sqlite3")
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        DEPECHE_BIND=f"127.0.0.1:{port}",
-        DEPECHE_MEDIA_DIR=os.path.join(work, "media"),
-        DEPECHE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123",
-        RUST_LOG="warn",
-    )
-    server = conn = None
-    try:
-        subprocess.run(
-            [args.binary, "demo"], env=env, check=True, stdout=subprocess.DEVNULL
-        )
-        subprocess.run(
-            [args.binary, "users", "create", "--email", "bench@journal.example", "--role", "editor", "--password-stdin"],
-            env=env, input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL,
-        )
-        server = subprocess.Popen([args.binary, "serve"], env=env)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for _ in range(100):
-            try:
-                conn.request("GET", "/readyz")
-                if conn.getresponse().read() and True:
-                    break
-            except OSError:
-                conn.close()
-                time.sleep(0.05)
+    with Site(args.binary, args.postgres) as site:
+        site.run("demo")
+        site.run("users", "create", "--email", "bench@journal.example", "--role", "editor", "--password-stdin",
+                 input=PASSWORD + "\n")
+        conn = site.serve()
 
         def call(method, path, body=None, token=None):
             headers = {"content-type": "application/json"}
@@ -111,22 +65,12 @@ def main():
             latencies.append(time.perf_counter() - t0)
         elapsed = time.perf_counter() - start
         latencies.sort()
-        backend = "postgres" if args.postgres else "sqlite"
         print(
-            f"{backend}: {len(latencies)} create+publish pairs in {elapsed:.1f} s = "
+            f"{site.backend}: {len(latencies)} create+publish pairs in {elapsed:.1f} s = "
             f"{len(latencies) / elapsed:.1f} pairs/s ({2 * len(latencies) / elapsed:.1f} writes/s); "
             f"pair latency p50 {1000 * statistics.median(latencies):.2f} ms, "
             f"p99 {1000 * latencies[int(0.99 * (len(latencies) - 1))]:.2f} ms"
         )
-    finally:
-        if conn:
-            conn.close()
-        if server:
-            server.terminate()
-            server.wait(timeout=30)
-        if db_name:
-            psql(args.postgres, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,19 +11,16 @@ Talks to 127.0.0.1 only.
 """
 
 import argparse
-import http.client
 import io
 import json
-import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
+
+from harness import Site
 
 try:
     from PIL import Image
@@ -62,34 +59,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
     files = [twelve_megapixels(seed) for seed in range(4)]
-    work = tempfile.mkdtemp(prefix="depeche-photos-")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(
-        os.environ,
-        DATABASE_URL=os.path.join(work, "bench.sqlite3"),
-        DEPECHE_BIND=f"127.0.0.1:{port}",
-        DEPECHE_MEDIA_DIR=os.path.join(work, "media"),
-        DEPECHE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123",
-        RUST_LOG="warn",
-    )
-    server = conn = None
-    try:
-        subprocess.run(
-            [args.binary, "users", "create", "--email", "bench@journal.example", "--role", "writer", "--password-stdin"],
-            env=env, input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL,
-        )
-        server = subprocess.Popen([args.binary, "serve"], env=env)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for _ in range(200):
-            try:
-                conn.request("GET", "/readyz")
-                conn.getresponse().read()
-                break
-            except OSError:
-                conn.close()
-                time.sleep(0.05)
+    with Site(args.binary) as site:
+        site.run("users", "create", "--email", "bench@journal.example", "--role", "writer", "--password-stdin",
+                 input=PASSWORD + "\n")
+        conn = site.serve(timeout=60)
+        port = site.port
         conn.request("POST", "/api/v1/auth/login", body=json.dumps({"email": "bench@journal.example", "password": PASSWORD}),
                      headers={"content-type": "application/json"})
         token = json.loads(conn.getresponse().read())["access_token"]
@@ -124,13 +98,6 @@ def main():
                 target.append(time.perf_counter() - t0)
         print(f"rendition 1024 px of a 12 MP JPEG: first request {1000 * statistics.median(first):.0f} ms (made), "
               f"then {1000 * statistics.median(cached):.2f} ms (stored)")
-    finally:
-        if conn:
-            conn.close()
-        if server:
-            server.terminate()
-            server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,18 +18,13 @@ Talks to 127.0.0.1 only.
 """
 
 import argparse
-import http.client
-import os
 import random
-import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
-import tempfile
 import time
 import urllib.parse
-import uuid
+
+from harness import Site, psql
 
 # French news vocabulary, accents included; queries are drawn from it.
 WORDS = """
@@ -54,16 +49,6 @@ paix réconciliation autorités transition président premier ministre conseil
 """.split()
 
 FILLER = "le la les de des du et à en pour sur dans avec par une un au aux".split()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(url, sql, stdin=None):
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], check=True, input=stdin, text=True)
 
 
 def sentence(rng, n):
@@ -118,31 +103,13 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its URL is printed)")
     args = parser.parse_args()
 
-    work = tempfile.mkdtemp(prefix="depeche-bench-")
-    db_name = None
-    if args.postgres:
-        db_name = "depeche_bench_" + uuid.uuid4().hex[:12]
-        psql(args.postgres, f"CREATE DATABASE {db_name}")
-        database_url = args.postgres.rsplit("/", 1)[0] + "/" + db_name
-    else:
-        database_url = os.path.join(work, "bench.sqlite3")
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        DEPECHE_BIND=f"127.0.0.1:{port}",
-        DEPECHE_MEDIA_DIR=os.path.join(work, "media"),
-        DEPECHE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123",
-        RUST_LOG="warn",
-    )
-    backend = "postgres" if args.postgres else "sqlite"
-    server = None
-    try:
-        subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+    with Site(args.binary, args.postgres, keep=args.keep) as site:
+        database_url, backend = site.database_url, site.backend
+        site.run("migrate")
         t0 = time.perf_counter()
         (fill_postgres if args.postgres else fill_sqlite)(database_url, args.articles)
         t1 = time.perf_counter()
-        subprocess.run([args.binary, "migrate"], env=env, check=True)
+        site.run("migrate", quiet=False)
         t2 = time.perf_counter()
         # Fresh statistics, as autovacuum (or a periodic ANALYZE) gives a live database.
         if args.postgres:
@@ -152,19 +119,7 @@ def main():
             db.execute("ANALYZE")
             db.close()
         print(f"{backend}: {args.articles} articles written in {t1 - t0:.1f} s, indexed in {t2 - t1:.1f} s")
-        server = subprocess.Popen([args.binary, "serve"], env=env)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for _ in range(200):
-            try:
-                conn.request("GET", "/readyz")
-                res = conn.getresponse()
-                res.read()
-                if res.status == 200:
-                    break
-                time.sleep(0.05)
-            except OSError:
-                conn.close()
-                time.sleep(0.05)
+        conn = site.serve()
 
         rng = random.Random(11)
         queries = []
@@ -190,16 +145,6 @@ def main():
             f"p99 {1000 * latencies[int(0.99 * (len(latencies) - 1))]:.1f} ms, "
             f"max {1000 * latencies[-1]:.1f} ms; mean hits per page {statistics.mean(hits):.1f}"
         )
-    finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=30)
-        if args.keep:
-            print(f"kept: DATABASE_URL={database_url}")
-        else:
-            if db_name:
-                psql(args.postgres, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+"""A depeche server on a fresh database, for one benchmark run.
+
+    with Site(binary, postgres=None) as site:
+        site.run("users", "create", ..., input="password\\n")
+        conn = site.serve()          # started, ready, one keep-alive connection
+        ...
+
+SQLite by default (a file in a temporary folder), or a new database on the
+PostgreSQL server named by `postgres`. Everything is removed afterwards unless
+`keep` is set. The server listens on 127.0.0.1 only.
+"""
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+JWT_SECRET = "bench-secret-bench-secret-bench-secret-0123"
+
+
+def psql(url, sql, stdin=None):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], check=True, input=stdin, text=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Site:
+    def __init__(self, binary, postgres=None, keep=False):
+        self.binary, self.postgres, self.keep = binary, postgres, keep
+        self.backend = "postgres" if postgres else "sqlite"
+        self.server = self.conn = self.db_name = None
+
+    def __enter__(self):
+        self.work = tempfile.mkdtemp(prefix="depeche-bench-")
+        if self.postgres:
+            self.db_name = "depeche_bench_" + uuid.uuid4().hex[:12]
+            psql(self.postgres, f"CREATE DATABASE {self.db_name}")
+            self.database_url = self.postgres.rsplit("/", 1)[0] + "/" + self.db_name
+        else:
+            self.database_url = os.path.join(self.work, "bench.sqlite3")
+        self.port = free_port()
+        self.env = dict(
+            os.environ,
+            DATABASE_URL=self.database_url,
+            DEPECHE_BIND=f"127.0.0.1:{self.port}",
+            DEPECHE_MEDIA_DIR=os.path.join(self.work, "media"),
+            DEPECHE_JWT_SECRET=JWT_SECRET,
+            RUST_LOG="warn",
+        )
+        return self
+
+    def run(self, *args, input=None, quiet=True):
+        """Runs a `depeche` command against this site's database."""
+        subprocess.run(
+            [self.binary, *args],
+            env=self.env,
+            input=input,
+            text=True,
+            check=True,
+            stdout=subprocess.DEVNULL if quiet else None,
+        )
+
+    def serve(self, timeout=30):
+        """Starts the server; returns a keep-alive connection once it is ready."""
+        self.server = subprocess.Popen([self.binary, "serve"], env=self.env)
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.conn.request("GET", "/readyz")
+                res = self.conn.getresponse()
+                res.read()
+                if res.status == 200:
+                    return self.conn
+            except OSError:
+                self.conn.close()
+            time.sleep(0.05)
+        raise SystemExit("the server did not become ready")
+
+    def __exit__(self, *exc):
+        # Close our connection first: a graceful stop waits for open ones.
+        if self.conn:
+            self.conn.close()
+        if self.server:
+            self.server.terminate()
+            self.server.wait(timeout=60)
+        if self.keep:
+            print(f"kept: DATABASE_URL={self.database_url} DEPECHE_MEDIA_DIR={self.env['DEPECHE_MEDIA_DIR']}")
+            return
+        if self.db_name:
+            psql(self.postgres, f"DROP DATABASE IF EXISTS {self.db_name} WITH (FORCE)")
+        shutil.rmtree(self.work, ignore_errors=True)
