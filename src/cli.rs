@@ -42,6 +42,15 @@ enum Command {
     /// Manage editorial accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Add generated French articles (for benchmarks).
+    Generate {
+        /// How many articles to add.
+        #[arg(long)]
+        articles: usize,
+        /// Seed of the generator: the same seed gives the same articles.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Write every row and media file to a portable archive folder.
     Export {
         /// The folder to write (created; must be empty).
@@ -214,6 +223,18 @@ fn execute(command: Command) -> anyhow::Result<()> {
             let db = connect(&settings)?;
             db.migrate()?;
             users_command(&db, command)
+        }
+        Command::Generate { articles, seed } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let started = std::time::Instant::now();
+            let key = demo::store_photo(&LocalDir::new(&settings.media_dir))?;
+            let written = content::generate::articles(&db, &key, articles, seed)?;
+            println!(
+                "{written} articles generated in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Export { to } => {
             let db = connect(&settings)?;

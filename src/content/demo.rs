@@ -82,6 +82,13 @@ pub struct Loaded {
     pub main_slug: String,
 }
 
+/// Stores the demo photo's file; returns its key.
+pub fn store_photo(media: &dyn MediaStore) -> anyhow::Result<String> {
+    let key = media::content_key(MAIN_PHOTO, "png");
+    media.put(&key, MAIN_PHOTO).context("storing the demo photo")?;
+    Ok(key)
+}
+
 /// Loads the demo content, creating only what is not there yet.
 pub fn load(db: &Db, media: &dyn MediaStore) -> anyhow::Result<Loaded> {
     let demo: Demo = serde_json::from_str(CONTENT).expect("the embedded demo content is valid");

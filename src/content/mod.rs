@@ -5,6 +5,7 @@ pub mod articles;
 pub mod authors;
 pub mod cursor;
 pub mod demo;
+pub mod generate;
 pub mod html;
 pub mod idempotency;
 pub mod patch;

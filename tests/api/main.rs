@@ -13,6 +13,7 @@ mod faults;
 mod feeds;
 mod fixtures;
 mod formats;
+mod generate;
 mod helpers;
 mod input;
 mod listing;
@@ -101,6 +102,7 @@ fn main() -> ExitCode {
         photos::renditions_are_made_once_and_negotiated,
         photos::photos_in_use_are_kept,
         faults::acknowledged_writes_survive_a_kill,
+        generate::generated_articles_are_complete_and_searchable,
         feeds::site_feed_in_every_format,
         feeds::section_and_author_feeds,
         feeds::feeds_answer_304,

@@ -1,0 +1,377 @@
+//! Realistic French articles in bulk, for benchmarks: `depeche generate`.
+//! Twelve sections, two hundred authors, three hundred tags, photos, bodies
+//! of about 700 words with accents, three related links each, publication
+//! times spread over three years. Everything goes through the same write
+//! path as the API (and so into the search index).
+
+use chrono::Duration;
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+use super::articles::write::{self, Link, NewArticle};
+use super::articles::{Access, Comments, Status};
+use super::{Result, tags, text};
+use crate::db::schema::{article_tags, authors, photos, sections};
+use crate::db::{Db, DbConnection, now};
+
+const SECTIONS: [(&str, &str); 12] = [
+    ("politique", "Politique"),
+    ("economie", "Économie"),
+    ("societe", "Société"),
+    ("securite", "Sécurité"),
+    ("medias", "Médias"),
+    ("culture", "Culture"),
+    ("sport", "Sport"),
+    ("sante", "Santé"),
+    ("education", "Éducation"),
+    ("international", "International"),
+    ("environnement", "Environnement"),
+    ("regions", "Régions"),
+];
+
+const FIRST_NAMES: [&str; 20] = [
+    "Aminata",
+    "Boubacar",
+    "Fatoumata",
+    "Moussa",
+    "Awa",
+    "Seydou",
+    "Mariam",
+    "Ibrahim",
+    "Kadiatou",
+    "Oumar",
+    "Djénéba",
+    "Modibo",
+    "Rokia",
+    "Abdoulaye",
+    "Hawa",
+    "Souleymane",
+    "Nana",
+    "Bakary",
+    "Assétou",
+    "Lassana",
+];
+const LAST_NAMES: [&str; 10] = [
+    "Traoré",
+    "Keïta",
+    "Coulibaly",
+    "Diallo",
+    "Maïga",
+    "Sidibé",
+    "Touré",
+    "Koné",
+    "Diarra",
+    "Sangaré",
+];
+
+const WORDS: &[&str] = &[
+    "ministère",
+    "gouvernement",
+    "développement",
+    "économie",
+    "sécurité",
+    "migration",
+    "convention",
+    "partenariat",
+    "région",
+    "budget",
+    "année",
+    "réunion",
+    "conseil",
+    "décision",
+    "projet",
+    "jeunesse",
+    "formation",
+    "agriculture",
+    "récolte",
+    "élevage",
+    "santé",
+    "hôpital",
+    "école",
+    "université",
+    "étudiants",
+    "enseignants",
+    "marché",
+    "commerce",
+    "entreprise",
+    "emploi",
+    "investissement",
+    "croissance",
+    "inflation",
+    "énergie",
+    "électricité",
+    "route",
+    "transport",
+    "sécheresse",
+    "pluie",
+    "fleuve",
+    "Niger",
+    "Bamako",
+    "Ségou",
+    "Sikasso",
+    "Kayes",
+    "Mopti",
+    "Tombouctou",
+    "Gao",
+    "coopération",
+    "diaspora",
+    "réintégration",
+    "protection",
+    "détresse",
+    "humanitaire",
+    "solidarité",
+    "culture",
+    "musique",
+    "festival",
+    "patrimoine",
+    "langues",
+    "nationales",
+    "apprentissage",
+    "presse",
+    "journalistes",
+    "agence",
+    "communication",
+    "numérique",
+    "transformation",
+    "innovation",
+    "recherche",
+    "résultats",
+    "chiffres",
+    "millions",
+    "milliards",
+    "francs",
+    "population",
+    "recensement",
+    "citoyens",
+    "autorités",
+    "ministre",
+    "président",
+    "directeur",
+    "secrétaire",
+    "général",
+    "session",
+    "atelier",
+    "rencontre",
+    "cérémonie",
+    "signature",
+    "engagement",
+    "initiative",
+    "programme",
+    "stratégie",
+    "politique",
+    "réforme",
+    "loi",
+    "assemblée",
+    "transition",
+    "élections",
+];
+const FILLER: &[&str] = &[
+    "le", "la", "les", "de", "des", "du", "et", "à", "en", "pour", "sur", "dans", "avec", "par", "une", "un",
+    "au", "aux", "a", "est", "ont", "sont", "qui", "que", "selon", "lors", "afin", "ainsi",
+];
+
+fn sentence(rng: &mut StdRng, words: usize) -> String {
+    let mut out = String::with_capacity(words * 8);
+    for i in 0..words {
+        let word = if rng.random_bool(0.45) {
+            FILLER.choose(rng)
+        } else {
+            WORDS.choose(rng)
+        };
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word.unwrap_or(&"et"));
+    }
+    let mut chars = out.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => out,
+    }
+}
+
+fn body(rng: &mut StdRng) -> String {
+    (0..7)
+        .map(|_| {
+            let paragraph: Vec<String> = (0..5).map(|_| sentence(rng, 20)).collect();
+            format!("<p>{}.</p>", paragraph.join(". "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn ensure<F: FnOnce(&mut DbConnection) -> Result<i64>>(
+    found: Option<i64>,
+    conn: &mut DbConnection,
+    create: F,
+) -> Result<i64> {
+    match found {
+        Some(id) => Ok(id),
+        None => create(conn),
+    }
+}
+
+/// The reference data articles point to; created when missing.
+struct Fixtures {
+    sections: Vec<i64>,
+    authors: Vec<i64>,
+    tags: Vec<i64>,
+    photos: Vec<i64>,
+}
+
+fn fixtures(conn: &mut DbConnection, rng: &mut StdRng, photo_key: &str) -> Result<Fixtures> {
+    let now = now();
+    let mut section_ids = Vec::new();
+    for (position, (slug, name)) in SECTIONS.iter().enumerate() {
+        let found = sections::table
+            .filter(sections::slug.eq(slug))
+            .select(sections::id)
+            .first(conn)
+            .optional()?;
+        section_ids.push(ensure(found, conn, |conn| {
+            Ok(diesel::insert_into(sections::table)
+                .values((
+                    sections::slug.eq(slug),
+                    sections::name.eq(name),
+                    sections::position.eq(i32::try_from(position).unwrap_or(0)),
+                    sections::created_at.eq(now),
+                    sections::updated_at.eq(now),
+                ))
+                .returning(sections::id)
+                .get_result(conn)?)
+        })?);
+    }
+    let mut author_ids = Vec::new();
+    for i in 0..200 {
+        let name = format!(
+            "{} {}",
+            FIRST_NAMES[i % FIRST_NAMES.len()],
+            LAST_NAMES[i / FIRST_NAMES.len()]
+        );
+        let slug = text::slugify(&name);
+        let found = authors::table
+            .filter(authors::slug.eq(&slug))
+            .select(authors::id)
+            .first(conn)
+            .optional()?;
+        author_ids.push(ensure(found, conn, |conn| {
+            Ok(diesel::insert_into(authors::table)
+                .values((
+                    authors::slug.eq(&slug),
+                    authors::name.eq(&name),
+                    authors::byline.eq(name.to_uppercase()),
+                    authors::bio.eq(Some(format!("Journaliste, {}.", sentence(rng, 8)))),
+                    authors::links.eq("[]"),
+                    authors::created_at.eq(now),
+                    authors::updated_at.eq(now),
+                ))
+                .returning(authors::id)
+                .get_result(conn)?)
+        })?);
+    }
+    let mut tag_ids = Vec::new();
+    for i in 0..300 {
+        let name = format!("{} {}", WORDS[i % WORDS.len()], i / WORDS.len() + 1);
+        tag_ids.push(tags::ensure(conn, &text::slugify(&name), &name)?);
+    }
+    let mut photo_ids: Vec<i64> = photos::table.select(photos::id).limit(20).load(conn)?;
+    while photo_ids.len() < 20 {
+        photo_ids.push(
+            diesel::insert_into(photos::table)
+                .values((
+                    photos::storage_key.eq(photo_key),
+                    photos::mime_type.eq("image/png"),
+                    photos::byte_size.eq(29_834_i64),
+                    photos::width.eq(1200),
+                    photos::height.eq(675),
+                    photos::caption.eq(Some(sentence(rng, 14))),
+                    photos::credit.eq(Some("AMAP")),
+                    photos::created_at.eq(now),
+                    photos::updated_at.eq(now),
+                ))
+                .returning(photos::id)
+                .get_result(conn)?,
+        );
+    }
+    Ok(Fixtures {
+        sections: section_ids,
+        authors: author_ids,
+        tags: tag_ids,
+        photos: photo_ids,
+    })
+}
+
+/// Adds `count` published articles; returns how many were written.
+pub fn articles(db: &Db, photo_key: &str, count: usize, seed: u64) -> anyhow::Result<usize> {
+    const BATCH: usize = 500;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let fixtures = db.write_blocking(|conn| fixtures(conn, &mut rng, photo_key))?;
+    let three_years = Duration::days(3 * 365).num_seconds();
+    let started = now();
+    let mut written: Vec<i64> = Vec::with_capacity(count);
+    while written.len() < count {
+        let batch = BATCH.min(count - written.len());
+        let ids = db.write_blocking(|conn| -> Result<Vec<i64>> {
+            let mut ids = Vec::with_capacity(batch);
+            for _ in 0..batch {
+                let kicker = sentence(&mut rng, 2);
+                let title = sentence(&mut rng, 9);
+                let published = started - Duration::seconds(rng.random_range(60..three_years));
+                let bylines = rng.random_range(1..=2);
+                let authors: Vec<i64> = fixtures
+                    .authors
+                    .choose_multiple(&mut rng, bylines)
+                    .copied()
+                    .collect();
+                let new = NewArticle {
+                    slug: format!("{}-{:x}", text::slugify(&title), rng.random::<u32>()),
+                    status: Status::Published,
+                    access: if rng.random_bool(0.1) {
+                        Access::Subscribers
+                    } else {
+                        Access::Public
+                    },
+                    comments: Comments::SubscribersOnly,
+                    language: "fr".into(),
+                    kicker: Some(kicker),
+                    title,
+                    standfirst: Some(format!("{}.", sentence(&mut rng, 30))),
+                    body_html: body(&mut rng),
+                    excerpt: None,
+                    section_id: fixtures.sections.choose(&mut rng).copied(),
+                    main_photo_id: fixtures.photos.choose(&mut rng).copied(),
+                    published_at: Some(published),
+                    author_ids: authors,
+                };
+                let id = write::insert(conn, &new, None, started)?;
+                for (position, tag) in fixtures.tags.choose_multiple(&mut rng, 3).enumerate() {
+                    diesel::insert_into(article_tags::table)
+                        .values((
+                            article_tags::article_id.eq(id),
+                            article_tags::tag_id.eq(tag),
+                            article_tags::position.eq(i32::try_from(position).unwrap_or(0)),
+                        ))
+                        .execute(conn)?;
+                }
+                let earlier: Vec<i64> = written.iter().chain(ids.iter()).rev().take(50).copied().collect();
+                let links: Vec<Link> = earlier
+                    .choose_multiple(&mut rng, 3)
+                    .map(|target| Link {
+                        target_article_id: Some(*target),
+                        url: None,
+                        title: format!("Lire aussi {target}"),
+                        kicker: None,
+                        excerpt: None,
+                    })
+                    .collect();
+                write::set_related_links(conn, id, &links)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })?;
+        written.extend(ids);
+    }
+    Ok(written.len())
+}
