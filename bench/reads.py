@@ -487,7 +487,7 @@ def section_slugs(port):
     for s in items:
         slugs.append(s["slug"])
         slugs.extend(c["slug"] for c in s.get("children") or [])
-    return slugs
+    return list(dict.fromkeys(slugs))
 
 
 def scenario_urls(port, wanted):
@@ -513,7 +513,7 @@ def scenario_urls(port, wanted):
         else:
             count = sum(len(items) for _, items in authors)
             base = list_pages(port, "/api/v1/articles?limit=20", DEEP_PAGE)
-            notes.append(f"S6: only {count} authors, too few for a page {DEEP_PAGE}: "
+            notes.append(f"S6: only {count} author(s), too few for a page {DEEP_PAGE}: "
                          f"the article list (/api/v1/articles?limit=20) instead, page {DEEP_PAGE} vs page 1")
             if len(base) < DEEP_PAGE:
                 notes.append(f"S6: the article list has only {len(base)} pages: 'page {DEEP_PAGE}' is page {len(base)}")
@@ -627,6 +627,10 @@ def main():
                         "api": (site.port, api_lines, api.pids),
                         "nginx": (nginx.port, nginx_lines, nginx.pids),
                     }
+                    # One plain GET per URL first, as readers would have made: a restarted server's
+                    # cache is warm for the conditional GETs too.
+                    for path in urls[key]:
+                        http_get(site.port, path)
                     log(f"{key}: {DESCRIPTIONS[key]}: {len(api_lines)} URLs; warm-up {warmup} s each")
                     for name, (port, lines, pids) in targets.items():
                         wrk.run(port, lines, warmup, pids(), write.get(name, ""), token)
