@@ -22,8 +22,10 @@ import uuid
 JWT_SECRET = "bench-secret-bench-secret-bench-secret-0123"
 
 
-def psql(url, sql, stdin=None):
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], check=True, input=stdin, text=True)
+def psql(url, sql, stdin=None, timeout=1800):
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], check=True, input=stdin, text=True, timeout=timeout
+    )
 
 
 def free_port():
@@ -57,7 +59,7 @@ class Site:
         )
         return self
 
-    def run(self, *args, input=None, quiet=True):
+    def run(self, *args, input=None, quiet=True, timeout=3600):
         """Runs a `depeche` command against this site's database."""
         subprocess.run(
             [self.binary, *args],
@@ -66,6 +68,7 @@ class Site:
             text=True,
             check=True,
             stdout=subprocess.DEVNULL if quiet else None,
+            timeout=timeout,
         )
 
     def serve(self, timeout=30):
