@@ -32,11 +32,12 @@ pub struct ResponseCache {
 }
 
 /// Headers a cached answer keeps; the rest are set again on the way out.
-const KEPT: [HeaderName; 4] = [
+const KEPT: [HeaderName; 5] = [
     header::CONTENT_TYPE,
     header::CACHE_CONTROL,
     header::ETAG,
     header::LINK,
+    header::VARY,
 ];
 
 impl ResponseCache {
@@ -102,11 +103,13 @@ fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
     super::caching::if_none_match(headers, etag)
 }
 
-fn replay(req: ServiceRequest, entry: &Entry) -> ServiceResponse<BoxBody> {
+/// The cached answer: `304` when the client's `If-None-Match` (given apart,
+/// as a miss takes it off the request) names the entry's tag.
+fn replay(req: ServiceRequest, entry: &Entry, if_none_match: &HeaderMap) -> ServiceResponse<BoxBody> {
     let fresh = entry
         .etag
         .as_ref()
-        .is_some_and(|etag| not_modified(req.headers(), etag));
+        .is_some_and(|etag| not_modified(if_none_match, etag));
     let mut builder = HttpResponseBuilder::new(if fresh {
         StatusCode::NOT_MODIFIED
     } else {
@@ -126,7 +129,7 @@ fn replay(req: ServiceRequest, entry: &Entry) -> ServiceResponse<BoxBody> {
 }
 
 pub async fn middleware(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let cache = req.app_data::<Data<ResponseCache>>().cloned();
@@ -149,10 +152,17 @@ pub async fn middleware(
         if let Some(m) = &metrics {
             m.cache_hit();
         }
-        return Ok(replay(req, &entry));
+        let conditions = req.headers().clone();
+        return Ok(replay(req, &entry, &conditions));
     }
     if let Some(m) = &metrics {
         m.cache_miss();
+    }
+    // A miss asks for the whole document, so that a conditional request fills
+    // the cache too; the condition is applied to the answer afterwards.
+    let mut conditions = HeaderMap::new();
+    if let Some(tags) = req.headers_mut().remove(header::IF_NONE_MATCH).next() {
+        conditions.insert(header::IF_NONE_MATCH, tags);
     }
     let res = next.call(req).await?;
     let shareable = res.status() == StatusCode::OK
@@ -172,15 +182,12 @@ pub async fn middleware(
         .iter()
         .filter_map(|name| head.headers().get(name).map(|v| (name.clone(), v.clone())))
         .collect();
-    let entry = Entry {
+    let entry = Arc::new(Entry {
         generation,
         etag: head.headers().get(header::ETAG).cloned(),
         headers,
-        body: body.clone(),
-    };
-    entries.insert(key, Arc::new(entry));
-    Ok(ServiceResponse::new(
-        req,
-        head.set_body(body).map_into_boxed_body(),
-    ))
+        body,
+    });
+    entries.insert(key, entry.clone());
+    Ok(replay(ServiceRequest::from_request(req), &entry, &conditions))
 }

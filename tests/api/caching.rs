@@ -246,3 +246,26 @@ pub async fn metrics_and_security_headers(backend: Backend) {
             .is_none()
     );
 }
+
+pub async fn conditional_misses_fill_the_cache(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.load_demo();
+    let hits = |m: &str| counter(m, "depeche_response_cache_total{result=\"hit\"}");
+    let etag = app
+        .get("/api/v1/articles?section=politique")
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    // Another key for the same document (an empty cursor is no cursor), not cached yet.
+    let cold = "/api/v1/articles?section=politique&cursor=";
+    let answer = app.request(Method::GET, cold, &[("if-none-match", &etag)]).await;
+    assert_eq!(answer.status, 304);
+    assert_eq!(answer.header("etag"), Some(etag.as_str()));
+    let before = hits(&String::from_utf8_lossy(&app.get("/metrics").await.body));
+    let full = app.get(cold).await;
+    assert_eq!(full.status, 200);
+    assert_eq!(full.header("etag"), Some(etag.as_str()));
+    let after = hits(&String::from_utf8_lossy(&app.get("/metrics").await.body));
+    assert_eq!(after, before + 1.0, "the conditional miss filled the cache");
+}

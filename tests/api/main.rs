@@ -74,6 +74,7 @@ fn main() -> ExitCode {
         caching::cors_admits_configured_origins_only,
         caching::cached_reads_never_outlive_a_write,
         caching::metrics_and_security_headers,
+        caching::conditional_misses_fill_the_cache,
         resources::sections_nest_one_level,
         resources::authors_page_by_name,
         resources::related_puts_curated_links_first,
