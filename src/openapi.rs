@@ -109,7 +109,8 @@ responses! {
     InternalError => "The server failed; the cause is logged, not disclosed";
 }
 
-/// Adds the failures any operation may meet to every operation.
+/// Adds the failures any operation may meet to every operation that may
+/// meet them.
 struct CommonResponses;
 
 impl Modify for CommonResponses {
@@ -123,7 +124,20 @@ impl Modify for CommonResponses {
                 &mut item.delete,
             ];
             for op in operations.into_iter().flatten() {
-                for (status, name) in [("500", "InternalError"), ("503", "ServiceUnavailable")] {
+                let mut common = vec![("500", "InternalError"), ("503", "ServiceUnavailable")];
+                // Whatever reads a body can meet a malformed, oversized or
+                // non-JSON one, and authenticated routes a missing token.
+                if op.request_body.is_some() {
+                    common.extend([
+                        ("400", "BadRequest"),
+                        ("413", "PayloadTooLarge"),
+                        ("415", "UnsupportedMediaType"),
+                    ]);
+                }
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    common.push(("401", "Unauthorized"));
+                }
+                for (status, name) in common {
                     op.responses
                         .responses
                         .entry(status.to_owned())

@@ -142,6 +142,7 @@ fn image_error(e: ImageError) -> ApiError {
             ("ETag" = String, description = "Its version tag"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
     )

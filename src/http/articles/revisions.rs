@@ -11,7 +11,7 @@ use crate::http::caching::{self, CachePolicy};
 use crate::http::error::ApiError;
 use crate::http::extract::{IfMatch, SignedIn};
 use crate::http::{AppState, parse_id};
-use crate::openapi::{BadRequest, Forbidden, NotFound, PreconditionFailed, Unauthorized};
+use crate::openapi::{BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized};
 
 fn parse_number(raw: &str) -> Result<i32, ApiError> {
     raw.parse::<i32>()
@@ -90,6 +90,7 @@ pub async fn get_revision(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 412, response = PreconditionFailed),
     )
 )]
