@@ -86,13 +86,15 @@ impl Application {
             settings.refresh_token_ttl,
         )?;
         let doc = openapi::document();
+        let openapi_json = doc.to_json().context("serialising the OpenAPI document")?;
         let routes = web::Data::new(RouteTable::from_openapi(&doc));
         let state = web::Data::new(AppState {
             db,
             urls: settings.urls.clone(),
             publication: settings.publication.clone(),
             media,
-            openapi_json: doc.to_json().context("serialising the OpenAPI document")?.into(),
+            openapi_etag: http::caching::etag_of(openapi_json.as_bytes()),
+            openapi_json: openapi_json.into(),
             tokens,
             throttle: LoginThrottle::new(5, 50, Duration::from_secs(15 * 60)),
             max_upload_bytes: settings.max_upload_bytes,

@@ -110,7 +110,7 @@ pub fn version_tag(version: i64) -> String {
 /// A response for `bytes` whose entity tag is already known.
 pub fn tagged_response(
     req: &HttpRequest,
-    bytes: Vec<u8>,
+    bytes: impl Into<actix_web::web::Bytes>,
     etag: String,
     content_type: &'static str,
     policy: CachePolicy,
@@ -122,5 +122,5 @@ pub fn tagged_response(
     if not_modified(req, &etag) {
         return builder.status(StatusCode::NOT_MODIFIED).finish();
     }
-    builder.content_type(content_type).body(bytes)
+    builder.content_type(content_type).body(bytes.into())
 }

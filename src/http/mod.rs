@@ -38,8 +38,9 @@ pub struct AppState {
     pub urls: PublicUrls,
     pub publication: Publication,
     pub media: Arc<dyn MediaStore>,
-    /// The OpenAPI document, serialised once.
-    pub openapi_json: Vec<u8>,
+    /// The OpenAPI document, serialised once, and its entity tag.
+    pub openapi_json: actix_web::web::Bytes,
+    pub openapi_etag: String,
     pub tokens: TokenKeys,
     pub throttle: LoginThrottle,
     pub max_upload_bytes: usize,
@@ -112,10 +113,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Parses an id path segment, naming the parameter when it is not one.
 fn parse_id(raw: &str) -> Result<i64, error::ApiError> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-        error::ApiError::invalid(vec![crate::content::FieldError::new(
-            "id",
-            "must be a positive whole number",
-        )])
-    })
+    parse_positive("id", raw)
+}
+
+/// Parses a positive whole-number path segment, naming `field` when it is not one.
+fn parse_positive<N: std::str::FromStr + PartialOrd + Default>(
+    field: &str,
+    raw: &str,
+) -> Result<N, error::ApiError> {
+    raw.parse::<N>()
+        .ok()
+        .filter(|n| *n > N::default())
+        .ok_or_else(|| {
+            error::ApiError::invalid(vec![crate::content::FieldError::new(
+                field,
+                "must be a positive whole number",
+            )])
+        })
 }

@@ -73,9 +73,10 @@ pub async fn readyz(state: Data<AppState>) -> Result<HttpResponse, ApiError> {
 )]
 #[get("/openapi.json")]
 pub async fn openapi_json(req: HttpRequest, state: Data<AppState>) -> HttpResponse {
-    caching::bytes_response(
+    caching::tagged_response(
         &req,
         state.openapi_json.clone(),
+        state.openapi_etag.clone(),
         caching::JSON,
         CachePolicy::Revalidate,
         &mut HttpResponse::Ok(),

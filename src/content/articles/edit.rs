@@ -341,31 +341,42 @@ pub(super) fn save(
     if valid.columns.slug != current.slug {
         remember_slug(conn, current, &valid.columns.slug, now)?;
     }
-    let version = bump_version(conn, current)?;
-    write::update(conn, current.id, &valid.columns, version, now)?;
+    if !write::update(conn, current.id, &valid.columns, current.version, now)? {
+        return Err(stale(conn, current));
+    }
     write::set_tags(conn, current.id, &valid.tag_ids)?;
     revisions::record(conn, current.id, Some(user.id), change, now)
 }
 
-/// Moves the article to its next version, failing if another writer got
-/// there first: the version check and the bump are one statement.
-pub(super) fn bump_version(conn: &mut DbConnection, current: &ArticleRow) -> Result<i64> {
-    let next = current.version + 1;
+/// The refusal of a write that found the article past `current`'s version:
+/// another writer got there first.
+pub(super) fn stale(conn: &mut DbConnection, current: &ArticleRow) -> Error {
+    match row(conn, current.id) {
+        Ok(now_at) => Error::Stale {
+            expected: current.version,
+            current: now_at.version,
+        },
+        Err(e) => e,
+    }
+}
+
+/// Moves the article to its next version and marks it changed, failing if
+/// another writer got there first: the check and the bump are one statement.
+pub(super) fn bump_version(conn: &mut DbConnection, current: &ArticleRow, now: NaiveDateTime) -> Result<()> {
     let updated = diesel::update(
         articles::table
             .filter(articles::id.eq(current.id))
             .filter(articles::version.eq(current.version)),
     )
-    .set(articles::version.eq(next))
+    .set((
+        articles::version.eq(current.version + 1),
+        articles::updated_at.eq(now),
+    ))
     .execute(conn)?;
     if updated == 0 {
-        let now_at = row(conn, current.id)?.version;
-        return Err(Error::Stale {
-            expected: current.version,
-            current: now_at,
-        });
+        return Err(stale(conn, current));
     }
-    Ok(next)
+    Ok(())
 }
 
 /// Keeps a published article's previous slug as a redirect; a slug that

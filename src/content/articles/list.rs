@@ -65,7 +65,7 @@ impl ListParams {
     /// The same parameters, an empty one (`?tag=`) counting as absent, as
     /// forms send them.
     fn without_empty_values(&self) -> Self {
-        let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        let given = |v: &Option<String>| crate::content::given(v.as_deref()).map(str::to_owned);
         Self {
             q: given(&self.q),
             section: given(&self.section),

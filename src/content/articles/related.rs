@@ -125,11 +125,8 @@ pub fn replace(
     policy::can_edit(user, &current)?;
     check_version(current.version, if_version)?;
     let links = validate_links(conn, article_id, links)?;
-    bump_version(conn, &current)?;
     let now = now();
-    diesel::update(articles::table.find(article_id))
-        .set(articles::updated_at.eq(now))
-        .execute(conn)?;
+    bump_version(conn, &current, now)?;
     write::set_related_links(conn, article_id, &links)?;
     revisions::record(conn, article_id, Some(user.id), Change::Update, now)
 }

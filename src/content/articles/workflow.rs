@@ -12,7 +12,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::edit::{bump_version, row};
+use super::edit::{row, stale};
 use super::revisions::{self, Change};
 use super::{ArticleRow, Status, policy};
 use crate::auth::CurrentUser;
@@ -165,15 +165,22 @@ fn set_state(
     user_id: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<()> {
-    bump_version(conn, current)?;
-    diesel::update(articles::table.find(current.id))
-        .set((
-            articles::status.eq(next.status.as_str()),
-            articles::published_at.eq(next.published_at),
-            articles::deleted_at.eq(next.deleted_at),
-            articles::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let updated = diesel::update(
+        articles::table
+            .filter(articles::id.eq(current.id))
+            .filter(articles::version.eq(current.version)),
+    )
+    .set((
+        articles::status.eq(next.status.as_str()),
+        articles::published_at.eq(next.published_at),
+        articles::deleted_at.eq(next.deleted_at),
+        articles::updated_at.eq(now),
+        articles::version.eq(current.version + 1),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(stale(conn, current));
+    }
     revisions::record(conn, current.id, user_id, next.change, now)
 }
 

@@ -97,20 +97,31 @@ pub fn insert(
     Ok(id)
 }
 
-/// Rewrites the article's own columns and bylines at `version`, and
+/// Rewrites the article's own columns and bylines as its next version, and
 /// re-indexes it for search.
+///
+/// Writes only if the article is still at `from_version` (the check and the
+/// write are one statement); returns whether it was.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
     new: &NewArticle,
-    version: i64,
+    from_version: i64,
     now: NaiveDateTime,
-) -> Result<()> {
-    diesel::update(articles::table.find(id))
-        .set(new.columns(version, now))
-        .execute(conn)?;
+) -> Result<bool> {
+    let updated = diesel::update(
+        articles::table
+            .filter(articles::id.eq(id))
+            .filter(articles::version.eq(from_version)),
+    )
+    .set(new.columns(from_version + 1, now))
+    .execute(conn)?;
+    if updated == 0 {
+        return Ok(false);
+    }
     set_authors(conn, id, &new.author_ids)?;
-    search::index::reindex(conn, id)
+    search::index::reindex(conn, id)?;
+    Ok(true)
 }
 
 fn position(i: usize) -> i32 {

@@ -4,21 +4,13 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 
 use super::editorial_json;
-use crate::content::FieldError;
 use crate::content::articles::revisions::{self, Revision, RevisionList};
 use crate::content::articles::{self, Article, Audience};
 use crate::http::caching::{self, CachePolicy};
 use crate::http::error::ApiError;
 use crate::http::extract::{IfMatch, SignedIn};
-use crate::http::{AppState, parse_id};
+use crate::http::{AppState, parse_id, parse_positive};
 use crate::openapi::{BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized};
-
-fn parse_number(raw: &str) -> Result<i32, ApiError> {
-    raw.parse::<i32>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError::invalid(vec![FieldError::new("n", "must be a positive whole number")]))
-}
 
 /// List an article's revisions, oldest first (editorial users).
 #[utoipa::path(
@@ -68,7 +60,7 @@ pub async fn get_revision(
     _user: SignedIn,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, n) = (parse_id(&path.0)?, parse_number(&path.1)?);
+    let (id, n) = (parse_id(&path.0)?, parse_positive::<i32>("n", &path.1)?);
     let revision = state.db.read(move |conn| revisions::get(conn, id, n)).await?;
     caching::json(&req, &revision, CachePolicy::Private)
 }
@@ -102,7 +94,7 @@ pub async fn restore_revision(
     path: Path<(String, String)>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, n) = (parse_id(&path.0)?, parse_number(&path.1)?);
+    let (id, n) = (parse_id(&path.0)?, parse_positive::<i32>("n", &path.1)?);
     let (user, urls) = (user.0, state.urls.clone());
     let article: Article = state
         .db
