@@ -53,6 +53,16 @@ struct Columns<'a> {
 }
 
 impl NewArticle {
+    fn index(&self, conn: &mut DbConnection, id: i64) -> Result<()> {
+        let text = (
+            self.kicker.as_deref(),
+            self.title.as_str(),
+            self.standfirst.as_deref(),
+            self.body_html.as_str(),
+        );
+        search::index::index_written(conn, id, &self.language, text, &self.author_ids)
+    }
+
     fn columns(&self, version: i64, now: NaiveDateTime) -> Columns<'_> {
         let (auto_excerpt, word_count) = derived_text(self.standfirst.as_deref(), &self.body_html);
         Columns {
@@ -93,7 +103,7 @@ pub fn insert(
         .returning(articles::id)
         .get_result::<i64>(conn)?;
     set_authors(conn, id, &new.author_ids)?;
-    search::index::reindex(conn, id)?;
+    new.index(conn, id)?;
     Ok(id)
 }
 
@@ -120,7 +130,7 @@ pub fn update(
         return Ok(false);
     }
     set_authors(conn, id, &new.author_ids)?;
-    search::index::reindex(conn, id)?;
+    new.index(conn, id)?;
     Ok(true)
 }
 

@@ -109,6 +109,25 @@ fn joined(terms: &[String]) -> String {
     terms.join(" ")
 }
 
+/// Writes the index row of article `id` from the text just written (so the
+/// article need not be read back); only the bylines' names are looked up.
+pub fn index_written(
+    conn: &mut DbConnection,
+    id: i64,
+    language: &str,
+    (kicker, title, standfirst, body_html): (Option<&str>, &str, Option<&str>, &str),
+    author_ids: &[i64],
+) -> Result<()> {
+    let mut names: Vec<(i64, String)> = authors::table
+        .filter(authors::id.eq_any(author_ids))
+        .select((authors::id, authors::name))
+        .load(conn)?;
+    names.sort_by_key(|(author, _)| author_ids.iter().position(|a| a == author));
+    let names: Vec<String> = names.into_iter().map(|(_, name)| name).collect();
+    let doc = Document::new(language, kicker, title, standfirst, body_html, &names);
+    store(conn, id, &doc)
+}
+
 /// Rewrites the index row of article `id` from its stored text and bylines.
 pub fn reindex(conn: &mut DbConnection, id: i64) -> Result<()> {
     let (language, kicker, title, standfirst, body_html): (
