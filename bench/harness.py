@@ -7,7 +7,8 @@
 
 SQLite by default (a file in a temporary folder), or a new database on the
 PostgreSQL server named by `postgres`. Everything is removed afterwards unless
-`keep` is set. The server listens on 127.0.0.1 only.
+`keep` is set; a kept site's folder can be passed back as `reuse` (its data is
+then kept too). The server listens on 127.0.0.1 only.
 """
 
 import http.client
@@ -35,18 +36,30 @@ def free_port():
 
 
 class Site:
-    def __init__(self, binary, postgres=None, keep=False):
-        self.binary, self.postgres, self.keep = binary, postgres, keep
+    def __init__(self, binary, postgres=None, keep=False, reuse=None):
+        self.binary, self.postgres = binary, postgres
+        self.keep, self.reuse = keep or reuse is not None, reuse
         self.backend = "postgres" if postgres else "sqlite"
         self.server = self.conn = self.db_name = None
 
     def __enter__(self):
-        self.work = tempfile.mkdtemp(prefix="depeche-bench-")
-        if self.postgres:
+        if self.reuse:
+            self.work = self.reuse
+            url_file = os.path.join(self.work, "postgres-url")
+            if self.postgres:
+                with open(url_file) as f:
+                    self.database_url = f.read().strip()
+            else:
+                self.database_url = os.path.join(self.work, "bench.sqlite3")
+        elif self.postgres:
+            self.work = tempfile.mkdtemp(prefix="depeche-bench-")
             self.db_name = "depeche_bench_" + uuid.uuid4().hex[:12]
             psql(self.postgres, f"CREATE DATABASE {self.db_name}")
             self.database_url = self.postgres.rsplit("/", 1)[0] + "/" + self.db_name
+            with open(os.path.join(self.work, "postgres-url"), "w") as f:
+                f.write(self.database_url)
         else:
+            self.work = tempfile.mkdtemp(prefix="depeche-bench-")
             self.database_url = os.path.join(self.work, "bench.sqlite3")
         self.port = free_port()
         self.env = dict(
@@ -96,7 +109,7 @@ class Site:
             self.server.terminate()
             self.server.wait(timeout=60)
         if self.keep:
-            print(f"kept: DATABASE_URL={self.database_url} DEPECHE_MEDIA_DIR={self.env['DEPECHE_MEDIA_DIR']}")
+            print(f"kept in {self.work} (DATABASE_URL={self.database_url}): pass it back to reuse it")
             return
         if self.db_name:
             psql(self.postgres, f"DROP DATABASE IF EXISTS {self.db_name} WITH (FORCE)")

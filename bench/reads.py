@@ -56,7 +56,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Site, free_port, psql  # noqa: E402
-from search import WORDS, fill_postgres, fill_sqlite  # noqa: E402
+from search import WORDS  # noqa: E402
 
 PASSWORD = "benchmark passphrase, long enough"
 WRITER = "reads-bench@journal.example"
@@ -423,44 +423,16 @@ class Wrk:
 # ---------------------------------------------------------------- data
 
 
-def binary_has_generate(binary):
-    res = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30)
-    return re.search(r"^\s+generate\b", res.stdout + res.stderr, re.M) is not None
-
-
-def sql(site, statement):
-    if site.postgres:
-        psql(site.database_url, statement, timeout=1800)
-    else:
-        db = sqlite3.connect(site.database_url, timeout=60)
-        db.executescript(statement)
-        db.commit()
-        db.close()
-
-
 def fill(site, articles):
     t0 = time.perf_counter()
-    if binary_has_generate(site.binary):
-        site.run("demo", timeout=600)
-        site.run("generate", "--articles", str(articles), timeout=7200)
-        how = "depeche generate"
+    site.run("demo", timeout=600)
+    site.run("generate", "--articles", str(articles), timeout=7200)
+    if site.postgres:
+        psql(site.database_url, "ANALYZE")
     else:
-        site.run("migrate", timeout=600)
-        site.run("demo", timeout=600)
-        (fill_postgres if site.postgres else fill_sqlite)(site.database_url, articles)
-        # Spread the generated articles over the demo's sections and authors.
-        sql(site, """
-            WITH s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS c FROM sections)
-            UPDATE articles SET section_id = s.id FROM s
-            WHERE articles.slug LIKE 'bench-%' AND s.n = articles.id % s.c;
-            INSERT INTO article_authors (article_id, author_id, position)
-            SELECT a.id, (SELECT min(id) FROM authors), 0 FROM articles a
-            WHERE a.slug LIKE 'bench-%' AND EXISTS (SELECT 1 FROM authors);
-        """)
-        site.run("migrate", timeout=7200)  # indexes the new articles for search
-        how = "bulk SQL + depeche migrate"
-    sql(site, "ANALYZE")
-    log(f"{site.backend}: {articles} articles + demo content ({how}) in {time.perf_counter() - t0:.1f} s")
+        with sqlite3.connect(site.database_url, timeout=60) as db:
+            db.execute("ANALYZE")
+    log(f"{site.backend}: {articles} articles + demo content (depeche generate) in {time.perf_counter() - t0:.1f} s")
 
 
 def list_pages(port, path, pages):
@@ -546,6 +518,9 @@ def main():
     parser.add_argument("--client-core", type=int, default=0, help="core for wrk (default 0)")
     parser.add_argument("--server-core", type=int, default=1, help="core for the server and nginx (default 1)")
     parser.add_argument("--out", help="also write the Markdown report to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data and say where")
+    parser.add_argument("--reuse", metavar="DIR", help="measure data kept by an earlier --keep run (same "
+                        "--articles and backend) instead of generating it again")
     args = parser.parse_args()
 
     wanted = [s.strip().upper() for s in args.scenarios.split(",") if s.strip()]
@@ -561,13 +536,15 @@ def main():
 
     api = nginx = None
     rows, notes = [], []
-    with Site(args.binary, args.postgres) as site:
+    with Site(args.binary, args.postgres, keep=args.keep, reuse=args.reuse) as site:
         try:
-            fill(site, args.articles)
+            if not args.reuse:
+                fill(site, args.articles)
             if "S7" in wanted:
+                # Already there when reusing the data of a run that had S7.
                 subprocess.run([site.binary, "users", "create", "--email", WRITER, "--role", "writer",
-                                "--password-stdin"], env=site.env, input=PASSWORD + "\n", text=True, check=True,
-                               stdout=subprocess.DEVNULL, timeout=120)
+                                "--password-stdin"], env=site.env, input=PASSWORD + "\n", text=True,
+                               check=not args.reuse, capture_output=True, timeout=120)
             api = Api(site, args.server_core).start()
             ready = {"cached": (api.ready_s, api.idle_rss)}
             urls, notes = scenario_urls(site.port, wanted)

@@ -202,7 +202,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             let db = connect(&settings)?;
             let applied = db.migrate()?;
             println!("{} migration(s) applied", applied.len());
-            let indexed = db.write_blocking(search::index::index_missing)?;
+            let indexed = db.write_blocking(|c| search::index::after_migrations(c, &applied))?;
             if indexed > 0 {
                 println!("{indexed} article(s) indexed for search");
             }
@@ -230,6 +230,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let key = demo::store_photo(&LocalDir::new(&settings.media_dir))?;
             let written = content::generate::articles(&db, &key, articles, seed)?;
+            db.optimize()?;
             println!(
                 "{written} articles generated in {:.1} s",
                 started.elapsed().as_secs_f64()

@@ -50,10 +50,11 @@ impl Application {
                 if !applied.is_empty() {
                     tracing::info!(?applied, "migrations applied");
                 }
-                let indexed = db.write_blocking(search::index::index_missing)?;
+                let indexed = db.write_blocking(|c| search::index::after_migrations(c, &applied))?;
                 if indexed > 0 {
                     tracing::info!(indexed, "articles indexed for search");
                 }
+                db.optimize()?;
                 if options.demo {
                     let loaded = demo::load(&db, media.as_ref())?;
                     tracing::info!(articles = loaded.articles, slug = %loaded.main_slug, "demo content ready");

@@ -1,19 +1,23 @@
 //! Realistic French articles in bulk, for benchmarks: `depeche generate`.
 //! Twelve sections, two hundred authors, three hundred tags, photos, bodies
 //! of about 700 words with accents, three related links each, publication
-//! times spread over three years. Everything goes through the same write
-//! path as the API (and so into the search index).
+//! times spread over three years. Rows are written by the bulk path of the
+//! article store (many rows per statement, search documents included), while
+//! a second thread composes the next batch.
 
-use chrono::Duration;
+use std::collections::VecDeque;
+
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
-use rand::seq::IndexedRandom;
+use rand::seq::{IndexedRandom, IteratorRandom};
 use rand::{Rng, SeedableRng};
 
 use super::articles::write::{self, Link, NewArticle};
 use super::articles::{Access, Comments, Status};
+use super::search::index::Document;
 use super::{Result, tags, text};
-use crate::db::schema::{article_tags, authors, photos, sections};
+use crate::db::schema::{authors, photos, sections};
 use crate::db::{Db, DbConnection, now};
 
 const SECTIONS: [(&str, &str); 12] = [
@@ -216,7 +220,8 @@ fn ensure<F: FnOnce(&mut DbConnection) -> Result<i64>>(
 /// The reference data articles point to; created when missing.
 struct Fixtures {
     sections: Vec<i64>,
-    authors: Vec<i64>,
+    /// Ids and names.
+    authors: Vec<(i64, String)>,
     tags: Vec<i64>,
     photos: Vec<i64>,
 }
@@ -256,7 +261,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut StdRng, photo_key: &str) -> Resul
             .select(authors::id)
             .first(conn)
             .optional()?;
-        author_ids.push(ensure(found, conn, |conn| {
+        let id = ensure(found, conn, |conn| {
             Ok(diesel::insert_into(authors::table)
                 .values((
                     authors::slug.eq(&slug),
@@ -269,7 +274,8 @@ fn fixtures(conn: &mut DbConnection, rng: &mut StdRng, photo_key: &str) -> Resul
                 ))
                 .returning(authors::id)
                 .get_result(conn)?)
-        })?);
+        })?;
+        author_ids.push((id, name));
     }
     let mut tag_ids = Vec::new();
     for i in 0..300 {
@@ -303,75 +309,137 @@ fn fixtures(conn: &mut DbConnection, rng: &mut StdRng, photo_key: &str) -> Resul
     })
 }
 
+/// One generated article and what hangs off it.
+struct Generated {
+    new: NewArticle,
+    doc: Document,
+    tags: Vec<i64>,
+    /// Picks the articles its related links point to, among those written
+    /// just before it (known only to the writer).
+    link_seed: u64,
+}
+
+/// How many earlier articles related links choose from.
+const LINK_WINDOW: usize = 50;
+
+fn compose(rng: &mut StdRng, fixtures: &Fixtures, started: NaiveDateTime) -> Generated {
+    let three_years = Duration::days(3 * 365).num_seconds();
+    let kicker = sentence(rng, 2);
+    let title = sentence(rng, 9);
+    let published = started - Duration::seconds(rng.random_range(60..three_years));
+    let bylines = rng.random_range(1..=2);
+    let authors: Vec<&(i64, String)> = fixtures.authors.choose_multiple(rng, bylines).collect();
+    let names: Vec<String> = authors.iter().map(|(_, name)| name.clone()).collect();
+    let new = NewArticle {
+        slug: format!("{}-{:x}", text::slugify(&title), rng.random::<u32>()),
+        status: Status::Published,
+        access: if rng.random_bool(0.1) {
+            Access::Subscribers
+        } else {
+            Access::Public
+        },
+        comments: Comments::SubscribersOnly,
+        language: "fr".into(),
+        kicker: Some(kicker),
+        title,
+        standfirst: Some(format!("{}.", sentence(rng, 30))),
+        body_html: body(rng),
+        excerpt: None,
+        section_id: fixtures.sections.choose(rng).copied(),
+        main_photo_id: fixtures.photos.choose(rng).copied(),
+        published_at: Some(published),
+        author_ids: authors.iter().map(|(id, _)| *id).collect(),
+    };
+    let doc = Document::new(
+        &new.language,
+        new.kicker.as_deref(),
+        &new.title,
+        new.standfirst.as_deref(),
+        &new.body_html,
+        &names,
+    );
+    Generated {
+        new,
+        doc,
+        tags: fixtures.tags.choose_multiple(rng, 3).copied().collect(),
+        link_seed: rng.random(),
+    }
+}
+
+/// Stores a batch; `recent` holds the last ids written, for related links.
+fn store(
+    conn: &mut DbConnection,
+    batch: &[Generated],
+    recent: &mut VecDeque<i64>,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let ids = write::reserve_ids(conn, batch.len())?;
+    let rows: Vec<_> = ids
+        .iter()
+        .zip(batch)
+        .map(|(id, g)| (*id, &g.new, &g.doc))
+        .collect();
+    write::insert_many(conn, &rows, now)?;
+    let tags: Vec<(i64, &[i64])> = ids
+        .iter()
+        .zip(batch)
+        .map(|(id, g)| (*id, g.tags.as_slice()))
+        .collect();
+    write::add_tags(conn, &tags)?;
+    let mut links = Vec::with_capacity(batch.len());
+    for (id, generated) in ids.iter().zip(batch) {
+        let mut pick = StdRng::seed_from_u64(generated.link_seed);
+        let targets: Vec<Link> = recent
+            .iter()
+            .copied()
+            .choose_multiple(&mut pick, 3)
+            .into_iter()
+            .map(|target| Link {
+                target_article_id: Some(target),
+                url: None,
+                title: format!("Lire aussi {target}"),
+                kicker: None,
+                excerpt: None,
+            })
+            .collect();
+        links.push((*id, targets));
+        if recent.len() == LINK_WINDOW {
+            recent.pop_front();
+        }
+        recent.push_back(*id);
+    }
+    let links: Vec<(i64, &[Link])> = links.iter().map(|(id, l)| (*id, l.as_slice())).collect();
+    write::add_related_links(conn, &links)
+}
+
 /// Adds `count` published articles; returns how many were written.
 pub fn articles(db: &Db, photo_key: &str, count: usize, seed: u64) -> anyhow::Result<usize> {
     const BATCH: usize = 500;
     let mut rng = StdRng::seed_from_u64(seed);
     let fixtures = db.write_blocking(|conn| fixtures(conn, &mut rng, photo_key))?;
-    let three_years = Duration::days(3 * 365).num_seconds();
     let started = now();
-    let mut written: Vec<i64> = Vec::with_capacity(count);
-    while written.len() < count {
-        let batch = BATCH.min(count - written.len());
-        let ids = db.write_blocking(|conn| -> Result<Vec<i64>> {
-            let mut ids = Vec::with_capacity(batch);
-            for _ in 0..batch {
-                let kicker = sentence(&mut rng, 2);
-                let title = sentence(&mut rng, 9);
-                let published = started - Duration::seconds(rng.random_range(60..three_years));
-                let bylines = rng.random_range(1..=2);
-                let authors: Vec<i64> = fixtures
-                    .authors
-                    .choose_multiple(&mut rng, bylines)
-                    .copied()
-                    .collect();
-                let new = NewArticle {
-                    slug: format!("{}-{:x}", text::slugify(&title), rng.random::<u32>()),
-                    status: Status::Published,
-                    access: if rng.random_bool(0.1) {
-                        Access::Subscribers
-                    } else {
-                        Access::Public
-                    },
-                    comments: Comments::SubscribersOnly,
-                    language: "fr".into(),
-                    kicker: Some(kicker),
-                    title,
-                    standfirst: Some(format!("{}.", sentence(&mut rng, 30))),
-                    body_html: body(&mut rng),
-                    excerpt: None,
-                    section_id: fixtures.sections.choose(&mut rng).copied(),
-                    main_photo_id: fixtures.photos.choose(&mut rng).copied(),
-                    published_at: Some(published),
-                    author_ids: authors,
-                };
-                let id = write::insert(conn, &new, None, started)?;
-                for (position, tag) in fixtures.tags.choose_multiple(&mut rng, 3).enumerate() {
-                    diesel::insert_into(article_tags::table)
-                        .values((
-                            article_tags::article_id.eq(id),
-                            article_tags::tag_id.eq(tag),
-                            article_tags::position.eq(i32::try_from(position).unwrap_or(0)),
-                        ))
-                        .execute(conn)?;
+    let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Generated>>(2);
+    std::thread::scope(|scope| {
+        // Composing text and its search terms costs about as much as storing
+        // it: one core composes the next batch while the other writes.
+        let fixtures = &fixtures;
+        scope.spawn(move || {
+            let mut left = count;
+            while left > 0 {
+                let size = BATCH.min(left);
+                let batch = (0..size).map(|_| compose(&mut rng, fixtures, started)).collect();
+                if to_writer.send(batch).is_err() {
+                    return;
                 }
-                let earlier: Vec<i64> = written.iter().chain(ids.iter()).rev().take(50).copied().collect();
-                let links: Vec<Link> = earlier
-                    .choose_multiple(&mut rng, 3)
-                    .map(|target| Link {
-                        target_article_id: Some(*target),
-                        url: None,
-                        title: format!("Lire aussi {target}"),
-                        kicker: None,
-                        excerpt: None,
-                    })
-                    .collect();
-                write::set_related_links(conn, id, &links)?;
-                ids.push(id);
+                left -= size;
             }
-            Ok(ids)
-        })?;
-        written.extend(ids);
-    }
-    Ok(written.len())
+        });
+        let mut recent = VecDeque::with_capacity(LINK_WINDOW);
+        let mut written = 0;
+        for batch in batches {
+            db.write_blocking(|conn| store(conn, &batch, &mut recent, started))?;
+            written += batch.len();
+        }
+        Ok(written)
+    })
 }

@@ -12,6 +12,18 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use connection::{Backend, DbConnection, Manager, MultiBackend};
+
+/// A multi-row `INSERT` of `rows` into `table` on a [`DbConnection`]: diesel
+/// writes those for each backend, not for the connection over both.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use insert_rows;
 pub use migrations::run_pending as run_migrations;
 
 /// Failures of the storage layer itself, as opposed to what a query found.
@@ -125,6 +137,19 @@ impl Db {
     /// Applies the pending embedded migrations; returns their names.
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         run_migrations(&mut *self.conn()?)
+    }
+
+    /// Refreshes the query planner's statistics where they are missing or
+    /// stale. Without them SQLite can prefer an index that reads the whole
+    /// table; PostgreSQL keeps its own up to date (autovacuum).
+    pub fn optimize(&self) -> Result<(), DbError> {
+        use diesel::connection::SimpleConnection;
+        if self.backend == Backend::Sqlite {
+            self.write_blocking(|conn| -> Result<(), DbError> {
+                Ok(conn.batch_execute("PRAGMA optimize = 0x10002;")?)
+            })?;
+        }
+        Ok(())
     }
 }
 

@@ -10,6 +10,7 @@ use super::error::ApiError;
 use super::extract::{JsonBody, SignedIn};
 use crate::auth::{passwords, sessions};
 use crate::content::users::{self, User};
+use crate::http::response_cache::{Changed, changed};
 use crate::openapi::{BadRequest, TooManyRequests, Unauthorized};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -55,14 +56,15 @@ async fn tokens_for(state: &AppState, user_id: i64, refresh_token: String) -> Re
         .tokens
         .issue(user.id, user.role)
         .map_err(ApiError::Internal)?;
-    Ok(HttpResponse::Ok().insert_header(no_store()).json(Tokens {
+    let response = HttpResponse::Ok().insert_header(no_store()).json(Tokens {
         access_token,
         token_type: "Bearer",
         expires_in,
         refresh_token,
         refresh_expires_in: i64::try_from(state.tokens.refresh_ttl.as_secs()).unwrap_or(i64::MAX),
         user,
-    }))
+    });
+    Ok(changed(response, Changed::Nothing))
 }
 
 fn refresh_ttl(state: &AppState) -> chrono::Duration {
@@ -168,7 +170,7 @@ pub async fn refresh(
 pub async fn logout(state: Data<AppState>, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let token = body.value.refresh_token;
     state.db.write(move |conn| sessions::end(conn, &token)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(changed(HttpResponse::NoContent().finish(), Changed::Nothing))
 }
 
 /// The signed-in user.

@@ -15,6 +15,7 @@ use super::caching::{self, CachePolicy};
 use super::creates::{create_once, created};
 use super::error::ApiError;
 use super::extract::{IdempotencyKey, IfMatch, JsonBody, SignedIn};
+use super::response_cache::{Changed, changed};
 use super::{AppState, parse_id};
 use crate::auth::Role;
 use crate::content::photos::{self, ListQuery, NewPhoto, Photo, PhotoInput};
@@ -210,6 +211,7 @@ pub async fn upload(
         },
     )
     .await
+    .map(|response| changed(response, Changed::NewItem))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,13 +1,24 @@
 //! An in-process cache of public responses: anonymous `GET`s answered from
 //! memory, `If-None-Match` answered `304` without touching the database.
 //!
-//! Correctness over cleverness: every successful write (any request with an
-//! unsafe method, and scheduled publication) starts a new generation, and an
-//! entry serves only the generation it was computed in. A response computed
-//! from data older than a write is therefore never served after that write.
+//! Invalidation is precise where handlers say what they read and wrote, and
+//! total where they do not. An answer about one article declares the articles
+//! it shows ([`depends_on`]); every other answer (lists, search, feeds,
+//! sitemaps) is taken to show any article. A write declares what it changed
+//! ([`changed`]): nothing, a new article, or one article; an undeclared write
+//! (a section renamed, a photo captioned…) may have changed anything. So
+//! editing an article drops its own page, the pages linking to it and the
+//! lists, and leaves the thousands of other cached articles warm.
+//!
+//! Freshness is checked on the way out rather than by sweeping the cache: a
+//! clock ticks at every invalidation, each entry remembers the tick before
+//! its data was read, and serves only while nothing it depends on was
+//! invalidated after that tick. A response computed from data older than a
+//! write is therefore never served once the write has answered.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -19,16 +30,63 @@ use actix_web::{HttpResponse, HttpResponseBuilder};
 
 use super::metrics::Metrics;
 
+/// What a cacheable answer was computed from, when it is less than
+/// everything: the ids of the articles it shows.
+struct DependsOn(Box<[i64]>);
+
+/// Declares that `response` shows these articles and nothing else that
+/// changes (an article document: the article and its linked articles).
+pub fn depends_on(mut response: HttpResponse, articles: Vec<i64>) -> HttpResponse {
+    response
+        .extensions_mut()
+        .insert(DependsOn(articles.into_boxed_slice()));
+    response
+}
+
+/// What a successful write changed, as its handler declares it.
+#[derive(Debug, Clone, Copy)]
+pub enum Changed {
+    /// Nothing readers see (signing in, for example).
+    Nothing,
+    /// A new item (an article, a photo): lists may show it, no cached
+    /// document does.
+    NewItem,
+    /// This article: its pages, those linking to it, and lists.
+    Article(i64),
+}
+
+/// Declares what the write answered by `response` changed.
+pub fn changed(mut response: HttpResponse, what: Changed) -> HttpResponse {
+    response.extensions_mut().insert(what);
+    response
+}
+
 struct Entry {
-    generation: u64,
+    /// The clock when its data was read.
+    computed: u64,
+    depends_on: Option<Box<[i64]>>,
     headers: Vec<(HeaderName, HeaderValue)>,
     etag: Option<HeaderValue>,
     body: Bytes,
 }
 
+/// When each kind of data last changed, on the invalidation clock.
+#[derive(Default)]
+struct Invalidations {
+    clock: AtomicU64,
+    everything: AtomicU64,
+    /// Any article: lists, search, feeds.
+    any_article: AtomicU64,
+    articles: RwLock<HashMap<i64, u64>>,
+}
+
+/// Articles remembered one by one before the memory is traded for one
+/// invalidation of everything.
+const TRACKED_ARTICLES: usize = 100_000;
+
 pub struct ResponseCache {
     entries: Option<moka::sync::Cache<String, Arc<Entry>>>,
-    generation: AtomicU64,
+    invalidations: Invalidations,
 }
 
 /// Headers a cached answer keeps; the rest are set again on the way out.
@@ -47,26 +105,72 @@ impl ResponseCache {
             moka::sync::Cache::builder()
                 .max_capacity(budget_bytes)
                 .weigher(|key: &String, entry: &Arc<Entry>| {
-                    u32::try_from(key.len() + entry.body.len() + 256).unwrap_or(u32::MAX)
+                    let depends = entry.depends_on.as_ref().map_or(0, |ids| ids.len() * 8);
+                    u32::try_from(key.len() + entry.body.len() + depends + 256).unwrap_or(u32::MAX)
                 })
                 .build()
         });
         Self {
             entries,
-            generation: AtomicU64::new(0),
+            invalidations: Invalidations::default(),
         }
     }
 
-    /// Forgets everything: the data changed.
+    fn tick(&self) -> u64 {
+        self.invalidations.clock.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Forgets everything: the data changed in ways not declared.
     pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        let now = self.tick();
+        self.invalidations.everything.store(now, Ordering::Release);
         if let Some(entries) = &self.entries {
             entries.invalidate_all();
         }
     }
 
-    fn current(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// Forgets what a declared change makes out of date.
+    pub fn invalidate_changed(&self, what: Changed) {
+        let article = match what {
+            Changed::Nothing => return,
+            Changed::NewItem => None,
+            Changed::Article(id) => Some(id),
+        };
+        let now = self.tick();
+        if let Some(id) = article {
+            let mut articles = self
+                .invalidations
+                .articles
+                .write()
+                .unwrap_or_else(|e| e.into_inner());
+            if articles.len() >= TRACKED_ARTICLES {
+                articles.clear();
+                drop(articles);
+                return self.invalidate();
+            }
+            articles.insert(id, now);
+        }
+        self.invalidations.any_article.store(now, Ordering::Release);
+    }
+
+    fn now(&self) -> u64 {
+        self.invalidations.clock.load(Ordering::Acquire)
+    }
+
+    /// Whether nothing the entry was computed from changed since.
+    fn fresh(&self, entry: &Entry) -> bool {
+        let inv = &self.invalidations;
+        if entry.computed < inv.everything.load(Ordering::Acquire) {
+            return false;
+        }
+        match &entry.depends_on {
+            None => entry.computed >= inv.any_article.load(Ordering::Acquire),
+            Some(ids) => {
+                let articles = inv.articles.read().unwrap_or_else(|e| e.into_inner());
+                ids.iter()
+                    .all(|id| articles.get(id).is_none_or(|changed| entry.computed >= *changed))
+            }
+        }
     }
 }
 
@@ -142,13 +246,16 @@ pub async fn middleware(
         let res = next.call(req).await?;
         // A successful write changes what reads return.
         if !safe && res.status().as_u16() < 400 {
-            cache.invalidate();
+            match res.response().extensions().get::<Changed>() {
+                Some(what) => cache.invalidate_changed(*what),
+                None => cache.invalidate(),
+            }
         }
         return Ok(res.map_into_boxed_body());
     };
     let key = key(&req);
-    let generation = cache.current();
-    if let Some(entry) = entries.get(&key).filter(|e| e.generation == generation) {
+    let computed = cache.now();
+    if let Some(entry) = entries.get(&key).filter(|e| cache.fresh(e)) {
         if let Some(m) = &metrics {
             m.cache_hit();
         }
@@ -174,7 +281,7 @@ pub async fn middleware(
         return Ok(res.map_into_boxed_body());
     }
     let (req, res) = res.into_parts();
-    let (head, body) = res.into_parts();
+    let (mut head, body) = res.into_parts();
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("response body"))?;
@@ -182,8 +289,10 @@ pub async fn middleware(
         .iter()
         .filter_map(|name| head.headers().get(name).map(|v| (name.clone(), v.clone())))
         .collect();
+    let depends_on = head.extensions_mut().remove::<DependsOn>().map(|d| d.0);
     let entry = Arc::new(Entry {
-        generation,
+        computed,
+        depends_on,
         etag: head.headers().get(header::ETAG).cloned(),
         headers,
         body,

@@ -1,6 +1,7 @@
 //! Cache-friendly reads: ETags, 304s, HEAD, CORS.
 
 use actix_web::http::Method;
+use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp};
 
@@ -268,4 +269,83 @@ pub async fn conditional_misses_fill_the_cache(backend: Backend) {
     assert_eq!(full.header("etag"), Some(etag.as_str()));
     let after = hits(&String::from_utf8_lossy(&app.get("/metrics").await.body));
     assert_eq!(after, before + 1.0, "the conditional miss filled the cache");
+}
+
+/// Editing an article refreshes what shows it (its page, the pages linking to
+/// it, the lists) and leaves every other cached article warm.
+pub async fn a_write_refreshes_what_shows_the_article_and_nothing_else(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let main_slug = app.load_demo();
+    let editor = app.sign_in(depeche::auth::Role::Editor).await;
+    let hits = |m: &str| counter(m, "depeche_response_cache_total{result=\"hit\"}");
+    let main_path = format!("/api/v1/articles/slug/{main_slug}");
+    let main = app.get(&main_path).await.ok_json();
+    let linked = &main["related_links"][0]["article"];
+    let linked_id = linked["id"].as_i64().unwrap();
+    let linked_path = format!("/api/v1/articles/{linked_id}");
+    let shown: Vec<i64> = main["related_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["article"]["id"].as_i64())
+        .chain([main["id"].as_i64().unwrap()])
+        .collect();
+    let others = app.get("/api/v1/articles?limit=50").await.ok_json();
+    let other_id = others["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["id"].as_i64())
+        .find(|id| !shown.contains(id))
+        .expect("an article the main one does not link to");
+    let other_path = format!("/api/v1/articles/{other_id}");
+    let other = app.get(&other_path).await;
+    app.get(&linked_path).await.ok_json();
+    app.get("/api/v1/articles?limit=50").await.ok_json();
+
+    let act = |path: String, body: Option<Value>| {
+        let editor = editor.clone();
+        let app = &app;
+        async move {
+            let method = if body.is_some() {
+                Method::PATCH
+            } else {
+                Method::POST
+            };
+            app.send(method, &path, Some(&editor), body).await.expect(200);
+        }
+    };
+    act(linked_path.clone(), Some(json!({"title": "Titre corrigé"}))).await;
+
+    let before = hits(&String::from_utf8_lossy(&app.get("/metrics").await.body));
+    let again = app.get(&other_path).await;
+    let after = hits(&String::from_utf8_lossy(&app.get("/metrics").await.body));
+    assert_eq!(again.body, other.body);
+    assert_eq!(
+        after,
+        before + 1.0,
+        "an article the edit does not show stayed cached"
+    );
+    assert_eq!(app.get(&linked_path).await.ok_json()["title"], "Titre corrigé");
+    let main_now = app.get(&main_path).await.ok_json();
+    assert_eq!(main_now["related_links"][0]["article"]["title"], "Titre corrigé");
+    let listed = app.get("/api/v1/articles?limit=50").await.ok_json();
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["title"] == "Titre corrigé")
+    );
+
+    // Hidden, the linked article leaves the page that links to it; shown
+    // again, it comes back.
+    let link_count = |doc: &Value| doc["related_links"].as_array().unwrap().len();
+    act(format!("{linked_path}/unpublish"), None).await;
+    let hidden = app.get(&main_path).await.ok_json();
+    assert_eq!(link_count(&hidden), link_count(&main) - 1);
+    app.get(&linked_path).await.problem(404);
+    act(format!("{linked_path}/publish"), None).await;
+    let shown_again = app.get(&main_path).await.ok_json();
+    assert_eq!(link_count(&shown_again), link_count(&main));
 }

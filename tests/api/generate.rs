@@ -1,4 +1,5 @@
-//! `depeche generate`: benchmark data through the ordinary write path.
+//! `depeche generate`: benchmark data through the bulk write path, complete
+//! and readable like any other.
 
 use crate::helpers::{Backend, TestApp};
 

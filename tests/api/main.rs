@@ -75,6 +75,7 @@ fn main() -> ExitCode {
         caching::cached_reads_never_outlive_a_write,
         caching::metrics_and_security_headers,
         caching::conditional_misses_fill_the_cache,
+        caching::a_write_refreshes_what_shows_the_article_and_nothing_else,
         resources::sections_nest_one_level,
         resources::authors_page_by_name,
         resources::related_puts_curated_links_first,

@@ -13,6 +13,7 @@ pub mod write;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{AsSelect, Filter, Select};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -205,6 +206,10 @@ pub struct Article {
     /// Every photo the article shows: the main photo, then those in the body.
     pub photos: Vec<Photo>,
     pub related_links: Vec<RelatedLink>,
+    /// Every article the related links point to, shown or not: a copy of
+    /// this document is out of date when one of them changes.
+    #[serde(skip)]
+    pub linked_article_ids: Vec<i64>,
     #[schema(example = "2025-01-31T07:30:00Z")]
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
@@ -215,6 +220,15 @@ pub struct Article {
     /// When the article went to the trash; editorial reads only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl Article {
+    /// The articles this document shows: itself and those it links to.
+    pub fn shown_articles(&self) -> Vec<i64> {
+        std::iter::once(self.id)
+            .chain(self.linked_article_ids.iter().copied())
+            .collect()
+    }
 }
 
 fn effective_excerpt(excerpt: Option<String>, auto: String) -> String {
@@ -275,7 +289,7 @@ fn full(
         .remove(&row.id)
         .unwrap_or_default();
     let tags = tags::of_articles(conn, &ids)?.remove(&row.id).unwrap_or_default();
-    let related_links = read::curated_links(conn, row.id, urls, now)?;
+    let (related_links, linked_article_ids) = read::curated_links(conn, row.id, urls, now)?;
     let status = match (audience, Status::from_stored(&row.status)) {
         // What readers see is published, whatever the scheduler has yet to note.
         (Audience::Public, _) => Status::Published,
@@ -300,6 +314,7 @@ fn full(
         main_photo,
         photos,
         related_links,
+        linked_article_ids,
         published_at: row.published_at.map(utc),
         updated_at: utc(row.updated_at),
         created_at: utc(row.created_at),
@@ -308,23 +323,21 @@ fn full(
     })
 }
 
-/// Statuses whose articles readers see once their publication time has come.
-/// A scheduled article is visible from its time on, even before the
-/// scheduler marks it published.
-const READABLE: [&str; 2] = ["published", "scheduled"];
-
-/// Articles a reader may see at `now`: published, not in the trash, and due.
+/// Articles a reader may see at `now`: published (or scheduled: visible from
+/// its time on, even before the scheduler marks it published), not in the
+/// trash, and due.
+///
+/// The statuses are written as SQL text, word for word the condition of the
+/// partial indexes on public articles: the planners use a partial index only
+/// for a query that repeats its condition, and a statement without a list of
+/// bound values can be prepared once and reused.
 type Visible = diesel::dsl::And<
-    diesel::dsl::And<
-        diesel::dsl::EqAny<articles::status, [&'static str; 2]>,
-        diesel::dsl::IsNull<articles::deleted_at>,
-    >,
+    diesel::dsl::And<diesel::expression::SqlLiteral<Bool>, diesel::dsl::IsNull<articles::deleted_at>>,
     diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
 >;
 
 pub fn visible(now: NaiveDateTime) -> Visible {
-    articles::status
-        .eq_any(READABLE)
+    diesel::dsl::sql::<Bool>("articles.status IN ('published', 'scheduled')")
         .and(articles::deleted_at.is_null())
         .and(articles::published_at.le(now))
 }

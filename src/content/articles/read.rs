@@ -72,14 +72,15 @@ struct LinkRow {
     excerpt: Option<String>,
 }
 
-/// The editor's related links of an article, in order. Links to articles a
-/// reader may not see (yet, or any more) are left out.
+/// The editor's related links of an article, in order, and the ids of every
+/// article they point to. Links to articles a reader may not see (yet, or any
+/// more) are left out of the first, not of the second.
 pub(super) fn curated_links(
     conn: &mut DbConnection,
     article_id: i64,
     urls: &PublicUrls,
     now: NaiveDateTime,
-) -> Result<Vec<RelatedLink>> {
+) -> Result<(Vec<RelatedLink>, Vec<i64>)> {
     let rows: Vec<LinkRow> = related_links::table
         .filter(related_links::article_id.eq(article_id))
         .order((related_links::position, related_links::id))
@@ -100,7 +101,7 @@ pub(super) fn curated_links(
             .load(conn)?;
         teasers(conn, target_rows, urls, Audience::Public)?
     };
-    Ok(rows
+    let links = rows
         .into_iter()
         .filter_map(|row| match row.target_article_id {
             Some(target) => {
@@ -121,7 +122,8 @@ pub(super) fn curated_links(
                 article: None,
             }),
         })
-        .collect())
+        .collect();
+    Ok((links, target_ids))
 }
 
 /// Why an article is suggested.
@@ -168,6 +170,7 @@ pub fn related(conn: &mut DbConnection, id: i64, limit: i64, urls: &PublicUrls) 
         .ok_or_else(|| not_found(id))?;
     let cap = usize::try_from(limit).unwrap_or(0);
     let mut items: Vec<RelatedItem> = curated_links(conn, id, urls, now)?
+        .0
         .into_iter()
         .take(cap)
         .map(|link| RelatedItem {

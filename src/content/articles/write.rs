@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::{Access, Comments, Status, derived_text};
 use crate::content::{Result, search};
-use crate::db::DbConnection;
 use crate::db::schema::{article_authors, article_tags, articles, related_links};
+use crate::db::{DbConnection, insert_rows};
 
 /// An article's own columns, as written; derived columns are computed here.
 #[derive(Debug, Clone)]
@@ -107,6 +107,63 @@ pub fn insert(
     Ok(id)
 }
 
+/// Inserts articles under ids reserved with [`reserve_ids`], their bylines
+/// and their search documents, a few statements for the lot: the bulk path
+/// of data generation.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    articles: &[(i64, &NewArticle, &search::index::Document)],
+    now: NaiveDateTime,
+) -> Result<()> {
+    let rows: Vec<_> = articles
+        .iter()
+        .map(|(id, new, _)| {
+            (
+                articles::id.eq(*id),
+                new.columns(1, now),
+                articles::created_at.eq(now),
+                articles::created_by.eq(None::<i64>),
+            )
+        })
+        .collect();
+    insert_rows!(conn, articles::table, rows)?;
+    let bylines: Vec<(i64, &[i64])> = articles
+        .iter()
+        .map(|(id, new, _)| (*id, new.author_ids.as_slice()))
+        .collect();
+    add_authors(conn, &bylines)?;
+    let docs: Vec<(i64, &search::index::Document)> =
+        articles.iter().map(|(id, _, doc)| (*id, *doc)).collect();
+    search::index::store_new(conn, &docs)
+}
+
+/// Takes `count` article ids from the same sequence inserts use, for rows
+/// written by [`insert_many`]. Call inside the transaction that writes them.
+pub fn reserve_ids(conn: &mut DbConnection, count: usize) -> Result<Vec<i64>> {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = match conn {
+        // One writer at a time: nothing can take the ids after the highest.
+        DbConnection::Sqlite(_) => {
+            let last: Option<i64> = articles::table
+                .select(diesel::dsl::max(articles::id))
+                .first(conn)?;
+            return Ok((1..=count).map(|i| last.unwrap_or(0) + i).collect());
+        }
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS id \
+             FROM generate_series(1, $1)",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(count)
+        .load(c)?,
+    };
+    Ok(ids.into_iter().map(|row| row.id).collect())
+}
+
 /// Rewrites the article's own columns and bylines as its next version, and
 /// re-indexes it for search.
 ///
@@ -141,28 +198,50 @@ fn position(i: usize) -> i32 {
 pub fn set_authors(conn: &mut DbConnection, article_id: i64, author_ids: &[i64]) -> Result<()> {
     diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id)))
         .execute(conn)?;
-    for (i, author_id) in author_ids.iter().enumerate() {
-        diesel::insert_into(article_authors::table)
-            .values((
-                article_authors::article_id.eq(article_id),
-                article_authors::author_id.eq(author_id),
-                article_authors::position.eq(position(i)),
-            ))
-            .execute(conn)?;
+    add_authors(conn, &[(article_id, author_ids)])
+}
+
+/// Writes the bylines of articles that have none yet, in one statement.
+fn add_authors(conn: &mut DbConnection, bylines: &[(i64, &[i64])]) -> Result<()> {
+    let rows: Vec<_> = bylines
+        .iter()
+        .flat_map(|(article_id, author_ids)| {
+            author_ids.iter().enumerate().map(move |(i, author_id)| {
+                (
+                    article_authors::article_id.eq(*article_id),
+                    article_authors::author_id.eq(*author_id),
+                    article_authors::position.eq(position(i)),
+                )
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        insert_rows!(conn, article_authors::table, rows)?;
     }
     Ok(())
 }
 
 pub fn set_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -> Result<()> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
-    for (i, tag_id) in tag_ids.iter().enumerate() {
-        diesel::insert_into(article_tags::table)
-            .values((
-                article_tags::article_id.eq(article_id),
-                article_tags::tag_id.eq(tag_id),
-                article_tags::position.eq(position(i)),
-            ))
-            .execute(conn)?;
+    add_tags(conn, &[(article_id, tag_ids)])
+}
+
+/// Writes the tags of articles that have none yet, in one statement.
+pub fn add_tags(conn: &mut DbConnection, tagged: &[(i64, &[i64])]) -> Result<()> {
+    let rows: Vec<_> = tagged
+        .iter()
+        .flat_map(|(article_id, tag_ids)| {
+            tag_ids.iter().enumerate().map(move |(i, tag_id)| {
+                (
+                    article_tags::article_id.eq(*article_id),
+                    article_tags::tag_id.eq(*tag_id),
+                    article_tags::position.eq(position(i)),
+                )
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        insert_rows!(conn, article_tags::table, rows)?;
     }
     Ok(())
 }
@@ -180,18 +259,29 @@ pub struct Link {
 /// Replaces the article's related links with `links`, in that order.
 pub fn set_related_links(conn: &mut DbConnection, article_id: i64, links: &[Link]) -> Result<()> {
     diesel::delete(related_links::table.filter(related_links::article_id.eq(article_id))).execute(conn)?;
-    for (i, link) in links.iter().enumerate() {
-        diesel::insert_into(related_links::table)
-            .values((
-                related_links::article_id.eq(article_id),
-                related_links::position.eq(position(i)),
-                related_links::title.eq(&link.title),
-                related_links::kicker.eq(&link.kicker),
-                related_links::url.eq(&link.url),
-                related_links::target_article_id.eq(link.target_article_id),
-                related_links::excerpt.eq(&link.excerpt),
-            ))
-            .execute(conn)?;
+    add_related_links(conn, &[(article_id, links)])
+}
+
+/// Writes the related links of articles that have none yet, in one statement.
+pub fn add_related_links(conn: &mut DbConnection, linked: &[(i64, &[Link])]) -> Result<()> {
+    let rows: Vec<_> = linked
+        .iter()
+        .flat_map(|(article_id, links)| {
+            links.iter().enumerate().map(move |(i, link)| {
+                (
+                    related_links::article_id.eq(*article_id),
+                    related_links::position.eq(position(i)),
+                    related_links::title.eq(&link.title),
+                    related_links::kicker.eq(&link.kicker),
+                    related_links::url.eq(&link.url),
+                    related_links::target_article_id.eq(link.target_article_id),
+                    related_links::excerpt.eq(&link.excerpt),
+                )
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        insert_rows!(conn, related_links::table, rows)?;
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 
 use super::normalise::{Stemming, terms};
 use super::query::lang_lexeme;
@@ -165,50 +165,80 @@ pub fn reindex(conn: &mut DbConnection, id: i64) -> Result<()> {
 
 fn store(conn: &mut DbConnection, id: i64, doc: &Document) -> Result<()> {
     diesel::delete(article_search::table.find(id)).execute(conn)?;
-    let (lang, head, lead, body, names) = (
-        doc.stemming.code(),
-        joined(&doc.head),
-        joined(&doc.lead),
-        joined(&doc.body),
-        joined(&doc.names),
+    store_new(conn, &[(id, doc)])
+}
+
+/// Writes the index rows of articles that have none yet, in one statement.
+pub fn store_new(conn: &mut DbConnection, docs: &[(i64, &Document)]) -> Result<()> {
+    let ids: Vec<i64> = docs.iter().map(|(id, _)| *id).collect();
+    let langs: Vec<&str> = docs.iter().map(|(_, doc)| doc.stemming.code()).collect();
+    let field = |terms: fn(&Document) -> &[String]| -> Vec<String> {
+        docs.iter().map(|(_, doc)| joined(terms(doc))).collect()
+    };
+    let (head, lead, body, names) = (
+        field(|d| &d.head),
+        field(|d| &d.lead),
+        field(|d| &d.body),
+        field(|d| &d.names),
     );
     match conn {
         DbConnection::Sqlite(c) => {
+            let rows: Vec<_> = (0..ids.len())
+                .map(|i| {
+                    (
+                        article_search::article_id.eq(ids[i]),
+                        article_search::lang.eq(langs[i]),
+                        article_search::head.eq(&head[i]),
+                        article_search::lead.eq(&lead[i]),
+                        article_search::body.eq(&body[i]),
+                        article_search::names.eq(&names[i]),
+                    )
+                })
+                .collect();
             diesel::insert_into(article_search::table)
-                .values((
-                    article_search::article_id.eq(id),
-                    article_search::lang.eq(lang),
-                    article_search::head.eq(&head),
-                    article_search::lead.eq(&lead),
-                    article_search::body.eq(&body),
-                    article_search::names.eq(&names),
-                ))
+                .values(rows)
                 .execute(c)?;
         }
         DbConnection::Postgres(c) => {
+            let vectors = |fields: usize| -> Vec<String> {
+                docs.iter().map(|(_, doc)| doc.tsvector_of(fields)).collect()
+            };
+            // One array per column whatever the number of rows; the tsvector
+            // casts need SQL that diesel's insert does not write.
             diesel::sql_query(
                 "INSERT INTO article_search \
                  (article_id, lang, head, lead, body, names, tsv, head_tsv, lead_tsv) \
-                 VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS tsvector), CAST($8 AS tsvector), \
-                 CAST($9 AS tsvector))",
+                 SELECT id, lang, head, lead, body, names, CAST(tsv AS tsvector), \
+                 CAST(head_tsv AS tsvector), CAST(lead_tsv AS tsvector) \
+                 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 AS t(id, lang, head, lead, body, names, tsv, head_tsv, lead_tsv)",
             )
-            .bind::<BigInt, _>(id)
-            .bind::<Text, _>(lang)
-            .bind::<Text, _>(&head)
-            .bind::<Text, _>(&lead)
-            .bind::<Text, _>(&body)
-            .bind::<Text, _>(&names)
-            .bind::<Text, _>(doc.tsvector())
-            .bind::<Text, _>(doc.tsvector_of(1))
-            .bind::<Text, _>(doc.tsvector_of(2))
+            .bind::<Array<BigInt>, _>(&ids)
+            .bind::<Array<Text>, _>(&langs)
+            .bind::<Array<Text>, _>(&head)
+            .bind::<Array<Text>, _>(&lead)
+            .bind::<Array<Text>, _>(&body)
+            .bind::<Array<Text>, _>(&names)
+            .bind::<Array<Text>, _>(vectors(4))
+            .bind::<Array<Text>, _>(vectors(1))
+            .bind::<Array<Text>, _>(vectors(2))
             .execute(c)?;
         }
     }
     Ok(())
 }
 
+/// After migrations: the one creating the index finds articles already
+/// written. Looking for them reads every article, so only then.
+pub fn after_migrations(conn: &mut DbConnection, applied: &[String]) -> Result<usize> {
+    if applied.is_empty() {
+        return Ok(0);
+    }
+    index_missing(conn)
+}
+
 /// Indexes the articles that have no index row yet (those written before the
-/// index existed); returns how many.
+/// index existed, or restored from a backup); returns how many.
 pub fn index_missing(conn: &mut DbConnection) -> Result<usize> {
     let missing: Vec<i64> = articles::table
         .filter(diesel::dsl::not(diesel::dsl::exists(

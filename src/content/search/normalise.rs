@@ -19,6 +19,9 @@
 //!    English; other languages are not stemmed): "conventions" → "convent".
 //!    Stemming runs after folding, so "ministere" and "ministère" stem alike.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// How words of a text are reduced to index terms.
@@ -57,19 +60,40 @@ impl Stemming {
 
     /// The index term of a folded word.
     pub fn stem(self, folded: &str) -> String {
-        let algorithm = match self {
-            Stemming::French => Algorithm::French,
-            Stemming::English => Algorithm::English,
+        let (algorithm, slot) = match self {
+            Stemming::French => (Algorithm::French, 0),
+            Stemming::English => (Algorithm::English, 1),
             Stemming::None => return folded.to_owned(),
         };
-        let stemmed = Stemmer::create(algorithm).stem(folded).into_owned();
-        if stemmed.is_empty() {
-            folded.to_owned()
-        } else {
-            stemmed
-        }
+        STEMS.with_borrow_mut(|stems| {
+            let known = &mut stems[slot];
+            if let Some(stem) = known.get(folded) {
+                return stem.clone();
+            }
+            let stemmed = Stemmer::create(algorithm).stem(folded);
+            let stem = if stemmed.is_empty() {
+                folded.to_owned()
+            } else {
+                stemmed.into_owned()
+            };
+            if known.len() >= STEMS_KEPT {
+                known.clear();
+            }
+            known.insert(folded.to_owned(), stem.clone());
+            stem
+        })
     }
 }
+
+thread_local! {
+    /// Stems already computed on this thread, per stemmer: an article repeats
+    /// its words and a newsroom's vocabulary is small next to its output, so
+    /// most words are stemmed once.
+    static STEMS: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+}
+
+/// Stems remembered per thread and stemmer before starting afresh.
+const STEMS_KEPT: usize = 50_000;
 
 /// A word of a text: where it is, and its folded form.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use crate::content::FieldError;
 use crate::content::articles::{self, Article, Audience};
 use crate::http::caching::{self, CachePolicy};
 use crate::http::error::ApiError;
+use crate::http::response_cache;
 use crate::http::{AppState, parse_id};
 use crate::openapi::{BadRequest, NotFound, NotModified};
 use crate::syndication::{jsonld, ninjs};
@@ -69,7 +70,10 @@ pub fn ninjs_response(
     let doc = ninjs::article(article, &state.publication, &state.urls);
     let bytes = serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(match audience {
-        Audience::Public => caching::bytes(req, bytes, ninjs::CONTENT_TYPE, CachePolicy::Content),
+        Audience::Public => response_cache::depends_on(
+            caching::bytes(req, bytes, ninjs::CONTENT_TYPE, CachePolicy::Content),
+            article.shown_articles(),
+        ),
         Audience::Editorial => caching::tagged_response(
             req,
             bytes,
@@ -113,10 +117,8 @@ pub async fn json_ld(
         .await?;
     let doc = jsonld::news_article(&article, &state.publication, &state.urls);
     let bytes = serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(caching::bytes(
-        &req,
-        bytes,
-        caching::LD_JSON,
-        CachePolicy::Content,
+    Ok(response_cache::depends_on(
+        caching::bytes(&req, bytes, caching::LD_JSON, CachePolicy::Content),
+        article.shown_articles(),
     ))
 }

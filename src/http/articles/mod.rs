@@ -17,6 +17,8 @@ use serde::Serialize;
 
 use super::caching::{self, CachePolicy};
 use super::error::ApiError;
+use super::response_cache::{self, Changed};
+use crate::content::articles::Article;
 
 /// An editorial document: private, tagged with its version for `If-Match`.
 pub(crate) fn editorial_json<T: Serialize>(
@@ -33,4 +35,10 @@ pub(crate) fn editorial_json<T: Serialize>(
         CachePolicy::Private,
         &mut HttpResponse::Ok(),
     ))
+}
+
+/// The answer to a write that changed `article`: the article as saved.
+pub(crate) fn article_changed(req: &HttpRequest, article: &Article) -> Result<HttpResponse, ApiError> {
+    editorial_json(req, article, article.version)
+        .map(|response| response_cache::changed(response, Changed::Article(article.id)))
 }

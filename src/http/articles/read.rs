@@ -13,6 +13,7 @@ use crate::content::{Page, parse_limit};
 use crate::http::caching::{self, CachePolicy};
 use crate::http::error::ApiError;
 use crate::http::extract::Viewer;
+use crate::http::response_cache;
 use crate::http::{AppState, parse_id};
 use crate::openapi::{BadRequest, NotFound, NotModified, Unauthorized};
 
@@ -191,7 +192,8 @@ fn article_response(
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
     match audience {
-        Audience::Public => caching::json(req, article, CachePolicy::Content),
+        Audience::Public => caching::json(req, article, CachePolicy::Content)
+            .map(|response| response_cache::depends_on(response, article.shown_articles())),
         Audience::Editorial => editorial_json(req, article, article.version),
     }
 }

@@ -3,7 +3,7 @@
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 
-use super::editorial_json;
+use super::article_changed;
 use crate::content::articles::revisions::{self, Revision, RevisionList};
 use crate::content::articles::{self, Article, Audience};
 use crate::http::caching::{self, CachePolicy};
@@ -103,5 +103,5 @@ pub async fn restore_revision(
             articles::by_id(conn, id, &urls, Audience::Editorial)
         })
         .await?;
-    editorial_json(&req, &article, article.version)
+    article_changed(&req, &article)
 }

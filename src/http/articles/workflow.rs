@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::editorial_json;
+use super::article_changed;
 use crate::content::articles::workflow::{self, Action};
 use crate::content::articles::{self, Article, Audience};
 use crate::http::error::ApiError;
@@ -32,7 +32,7 @@ async fn transition(
             articles::by_id(conn, id, &urls, Audience::Editorial)
         })
         .await?;
-    editorial_json(&req, &article, article.version)
+    article_changed(&req, &article)
 }
 
 /// Submit an article for review (its writer, or an editor): draft → in_review.

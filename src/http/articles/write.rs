@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
 
-use super::editorial_json;
+use super::article_changed;
 use crate::auth::Role;
 use crate::content::articles::edit::{self, ArticleInput};
 use crate::content::articles::related::{self, LinkInput};
@@ -15,6 +15,7 @@ use crate::content::articles::{self, Article, Audience};
 use crate::http::creates::{create_once, created};
 use crate::http::error::ApiError;
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, SignedIn};
+use crate::http::response_cache::{Changed, changed};
 use crate::http::{AppState, parse_id};
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
@@ -69,6 +70,7 @@ pub async fn create(
         },
     )
     .await
+    .map(|response| changed(response, Changed::NewItem))
 }
 
 async fn current(state: &AppState, id: i64) -> Result<Article, ApiError> {
@@ -125,7 +127,7 @@ pub async fn update(
         .write(move |conn| edit::update(conn, id, &merge_patch, &user, if_match.0))
         .await?;
     let article = current(&state, id).await?;
-    editorial_json(&req, &article, article.version)
+    article_changed(&req, &article)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -188,7 +190,7 @@ pub async fn delete(
             false => workflow::apply(conn, id, Action::Trash, &user, if_match.0),
         })
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(changed(HttpResponse::NoContent().finish(), Changed::Article(id)))
 }
 
 /// Replace an article's "Lire aussi" links (same rights as editing it).
@@ -232,5 +234,5 @@ pub async fn set_related_links(
         .write(move |conn| related::replace(conn, id, &links, &user, if_match.0))
         .await?;
     let article = current(&state, id).await?;
-    editorial_json(&req, &article, article.version)
+    article_changed(&req, &article)
 }
