@@ -200,10 +200,17 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery, urls: &PublicUrls) -> Result
     } else {
         Audience::Public
     };
-    let mut sql = filtered(conn, q)?;
     if let Some(query) = &q.search {
-        return search::page(conn, sql, query, q.search_after, q.limit, urls);
+        return search::page(
+            conn,
+            |conn| filtered(conn, q),
+            query,
+            q.search_after,
+            q.limit,
+            urls,
+        );
     }
+    let mut sql = filtered(conn, q)?;
     sql = match (audience, q.after) {
         (Audience::Public, Some((at, id))) => sql.filter(
             articles::published_at

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::{Bool, Text};
 
 pub use query::SearchQuery;
 
@@ -45,7 +45,6 @@ use crate::db::{Backend, DbConnection, MultiBackend};
 
 /// A condition on `articles` rows.
 pub type Predicate = Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Bool>>;
-type Score = Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Integer>>;
 
 /// Highest tier: every wanted word in the head (kicker, title).
 const TOP_TIER: i32 = 3;
@@ -74,42 +73,34 @@ fn matching(backend: Backend, expression: String) -> Predicate {
     }
 }
 
-/// The relevance tier of an article for `query` (see the module docs).
-fn score(backend: Backend, query: &SearchQuery) -> Score {
-    match backend {
-        Backend::Sqlite => Box::new(
-            sql::<Integer>(
-                "(CASE WHEN articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ",
-            )
-            .bind::<Text, _>(query.fts5(Some("head")))
-            .sql(") THEN 3 WHEN articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ")
-            .bind::<Text, _>(query.fts5(Some("head lead")))
-            .sql(") THEN 2 ELSE 1 END)"),
-        ),
-        Backend::Postgres => {
-            let any = query.tsquery("");
-            Box::new(
-                sql::<Integer>(
-                    "(CASE WHEN articles.id IN (SELECT article_id FROM article_search \
-                     WHERE head_tsv @@ CAST(",
+/// The articles of one relevance tier for `query` (see the module docs):
+/// those matching the tier's columns and not a higher tier's.
+fn in_tier(backend: Backend, query: &SearchQuery, tier: i32) -> Predicate {
+    let within = |columns: Option<&str>| -> Predicate {
+        match backend {
+            Backend::Sqlite => matching(backend, query.fts5(columns)),
+            Backend::Postgres => {
+                let vector = match columns {
+                    Some("head") => "head_tsv",
+                    Some(_) => "lead_tsv",
+                    None => "tsv",
+                };
+                Box::new(
+                    sql::<Bool>("articles.id IN (SELECT article_id FROM article_search WHERE ")
+                        .sql(vector)
+                        .sql(" @@ CAST(")
+                        .bind::<Text, _>(query.tsquery(""))
+                        .sql(" AS tsquery))"),
                 )
-                .bind::<Text, _>(any.clone())
-                .sql(
-                    " AS tsquery)) THEN 3 WHEN articles.id IN (SELECT article_id FROM article_search \
-                     WHERE lead_tsv @@ CAST(",
-                )
-                .bind::<Text, _>(any)
-                .sql(" AS tsquery)) THEN 2 ELSE 1 END)"),
-            )
+            }
         }
-    }
-}
-
-fn compiled(backend: Backend, query: &SearchQuery) -> String {
-    match backend {
-        Backend::Sqlite => query.fts5(None),
-        Backend::Postgres => query.tsquery(""),
-    }
+    };
+    let (this, above) = match tier {
+        TOP_TIER => return within(Some("head")),
+        2 => (within(Some("head lead")), within(Some("head"))),
+        _ => (within(None), within(Some("head lead"))),
+    };
+    Box::new(this.and(diesel::dsl::not(above)))
 }
 
 /// Where a search page starts: after this (tier, publication time, id).
@@ -127,53 +118,49 @@ pub fn parse_cursor(raw: &str) -> Result<After, FieldError> {
     Ok((tier, at.naive_utc(), id))
 }
 
-/// A page of search results among `candidates` (already filtered by
-/// visibility and the list's filters), most relevant first.
+/// A page of search results among `candidates` (the articles visible with
+/// the list's filters applied, made afresh for each tier), most relevant
+/// first. Tiers are read from the top, newest first within each, until the
+/// page is full: a page costs a walk down the date index, not a ranking of
+/// every match.
 pub fn page(
     conn: &mut DbConnection,
-    candidates: BoxedTeasers<'static>,
+    candidates: impl Fn(&mut DbConnection) -> Result<BoxedTeasers<'static>>,
     query: &SearchQuery,
     after: Option<After>,
     limit: i64,
     urls: &PublicUrls,
 ) -> Result<Page<Teaser>> {
     let backend = backend(conn);
-    let mut sql = candidates.filter(matching(backend, compiled(backend, query)));
-    if let Some((tier, at, id)) = after {
-        sql = sql.filter(
-            score(backend, query)
-                .lt(tier)
-                .or(score(backend, query).eq(tier).and(
-                    articles::published_at
-                        .lt(at)
-                        .or(articles::published_at.eq(at).and(articles::id.lt(id))),
-                )),
-        );
+    let wanted = usize::try_from(limit).unwrap_or(0) + 1;
+    let first = after.map_or(TOP_TIER, |(tier, ..)| tier);
+    let mut found: Vec<(i32, TeaserRow)> = Vec::with_capacity(wanted);
+    for tier in (1..=first).rev() {
+        let missing = wanted - found.len();
+        if missing == 0 {
+            break;
+        }
+        let mut sql = candidates(conn)?.filter(in_tier(backend, query, tier));
+        if let Some((_, at, id)) = after.filter(|(t, ..)| *t == tier) {
+            sql = sql.filter(
+                articles::published_at
+                    .lt(at)
+                    .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+            );
+        }
+        let rows: Vec<TeaserRow> = sql
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .limit(i64::try_from(missing).unwrap_or(i64::MAX))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|row| (tier, row)));
     }
-    let mut rows: Vec<TeaserRow> = sql
-        .order((
-            score(backend, query).desc(),
-            articles::published_at.desc(),
-            articles::id.desc(),
-        ))
-        .limit(limit + 1)
-        .load(conn)?;
-    let last = (rows.len() > usize::try_from(limit).unwrap_or(usize::MAX))
-        .then(|| rows.get(usize::try_from(limit - 1).unwrap_or(0)))
-        .flatten()
-        .map(|r| (r.id, r.published_at));
-    let last_tier = match last {
-        Some((id, _)) => Some(
-            articles::table
-                .filter(articles::id.eq(id))
-                .select(score(backend, query))
-                .first::<i32>(conn)?,
-        ),
-        None => None,
-    };
+    let mut tiers: Vec<i32> = found.iter().map(|(tier, _)| *tier).collect();
+    let mut rows: Vec<TeaserRow> = found.into_iter().map(|(_, row)| row).collect();
+    tiers.truncate(usize::try_from(limit).unwrap_or(0));
     let next_cursor = next_cursor(&mut rows, limit, |last| {
         let at = last.published_at.map_or(0, |t| t.and_utc().timestamp_micros());
-        cursor::encode(&(i64::from(last_tier.unwrap_or(1)), at, last.id))
+        let tier = tiers.last().copied().unwrap_or(1);
+        cursor::encode(&(i64::from(tier), at, last.id))
     });
     let mut items = teasers(conn, rows, urls, Audience::Public)?;
     add_snippets(conn, &mut items, query)?;
