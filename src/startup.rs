@@ -54,7 +54,7 @@ impl Application {
                 if indexed > 0 {
                     tracing::info!(indexed, "articles indexed for search");
                 }
-                db.optimize()?;
+                db.optimize_once()?;
                 if options.demo {
                     let loaded = demo::load(&db, media.as_ref())?;
                     tracing::info!(articles = loaded.articles, slug = %loaded.main_slug, "demo content ready");

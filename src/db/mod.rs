@@ -141,7 +141,8 @@ impl Db {
 
     /// Refreshes the query planner's statistics where they are missing or
     /// stale. Without them SQLite can prefer an index that reads the whole
-    /// table; PostgreSQL keeps its own up to date (autovacuum).
+    /// table; PostgreSQL keeps its own up to date (autovacuum). Counting the
+    /// rows of a large table takes seconds: this is for after bulk writes.
     pub fn optimize(&self) -> Result<(), DbError> {
         use diesel::connection::SimpleConnection;
         if self.backend == Backend::Sqlite {
@@ -150,6 +151,23 @@ impl Db {
             })?;
         }
         Ok(())
+    }
+
+    /// [`Db::optimize`] for a database that has no statistics yet (a new
+    /// one, or one written by an older version), so that start-up stays
+    /// quick on a large database that has them.
+    pub fn optimize_once(&self) -> Result<(), DbError> {
+        use diesel::RunQueryDsl;
+        use diesel::dsl::sql;
+        use diesel::sql_types::Bool;
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let has_statistics: bool = diesel::select(sql::<Bool>(
+            "EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')",
+        ))
+        .get_result(&mut *self.conn()?)?;
+        if has_statistics { Ok(()) } else { self.optimize() }
     }
 }
 

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 
 pub use query::SearchQuery;
 
@@ -73,34 +73,89 @@ fn matching(backend: Backend, expression: String) -> Predicate {
     }
 }
 
-/// The articles of one relevance tier for `query` (see the module docs):
-/// those matching the tier's columns and not a higher tier's.
-fn in_tier(backend: Backend, query: &SearchQuery, tier: i32) -> Predicate {
-    let within = |columns: Option<&str>| -> Predicate {
-        match backend {
-            Backend::Sqlite => matching(backend, query.fts5(columns)),
-            Backend::Postgres => {
-                let vector = match columns {
-                    Some("head") => "head_tsv",
-                    Some(_) => "lead_tsv",
-                    None => "tsv",
-                };
-                Box::new(
-                    sql::<Bool>("articles.id IN (SELECT article_id FROM article_search WHERE ")
-                        .sql(vector)
-                        .sql(" @@ CAST(")
-                        .bind::<Text, _>(query.tsquery(""))
-                        .sql(" AS tsquery))"),
-                )
-            }
+/// The index columns of a relevance tier (see the module docs), and those
+/// of the tier above, whose matches it leaves out.
+fn tier_columns(tier: i32) -> (Option<&'static str>, Option<&'static str>) {
+    match tier {
+        TOP_TIER => (Some("head"), None),
+        2 => (Some("head lead"), Some("head")),
+        _ => (None, Some("head lead")),
+    }
+}
+
+/// The PostgreSQL vector holding the terms of `columns`.
+fn vector(columns: Option<&str>) -> &'static str {
+    match columns {
+        Some("head") => "head_tsv",
+        Some(_) => "lead_tsv",
+        None => "tsv",
+    }
+}
+
+/// Articles whose `columns` (all when `None`) answer `query`.
+fn within(backend: Backend, query: &SearchQuery, columns: Option<&str>) -> Predicate {
+    match backend {
+        Backend::Sqlite => matching(backend, query.fts5(columns)),
+        Backend::Postgres => Box::new(
+            sql::<Bool>("articles.id IN (SELECT article_id FROM article_search WHERE ")
+                .sql(vector(columns))
+                .sql(" @@ CAST(")
+                .bind::<Text, _>(query.tsquery(""))
+                .sql(" AS tsquery))"),
+        ),
+    }
+}
+
+/// Matches a tier counts at most to be read by id and sorted; beyond, the
+/// date index is walked, and matches are dense enough to fill a page soon.
+const FEW_MATCHES: i64 = 5_000;
+
+#[derive(QueryableByName)]
+struct MatchId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// The ids of the articles whose `columns` answer `query`, if there are
+/// few. Walking the date index in search of rare matches would read most
+/// of the archive; reading few matches by id and sorting them costs little.
+fn few_matches(
+    conn: &mut DbConnection,
+    query: &SearchQuery,
+    columns: Option<&str>,
+) -> Result<Option<Vec<i64>>> {
+    let rows: Vec<MatchId> = match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("SELECT rowid AS id FROM article_fts WHERE article_fts MATCH ? LIMIT ?")
+                .bind::<Text, _>(query.fts5(columns))
+                .bind::<BigInt, _>(FEW_MATCHES + 1)
+                .load(c)?
         }
+        DbConnection::Postgres(c) => diesel::sql_query(format!(
+            "SELECT article_id AS id FROM article_search WHERE {} @@ CAST($1 AS tsquery) LIMIT $2",
+            vector(columns)
+        ))
+        .bind::<Text, _>(query.tsquery(""))
+        .bind::<BigInt, _>(FEW_MATCHES + 1)
+        .load(c)?,
     };
-    let (this, above) = match tier {
-        TOP_TIER => return within(Some("head")),
-        2 => (within(Some("head lead")), within(Some("head"))),
-        _ => (within(None), within(Some("head lead"))),
+    let few = i64::try_from(rows.len()).unwrap_or(i64::MAX) <= FEW_MATCHES;
+    Ok(few.then(|| rows.into_iter().map(|row| row.id).collect()))
+}
+
+/// The articles of one relevance tier for `query`: those matching the
+/// tier's columns and not the tier above's.
+fn in_tier(conn: &mut DbConnection, query: &SearchQuery, tier: i32) -> Result<Predicate> {
+    let backend = backend(conn);
+    let (columns, above) = tier_columns(tier);
+    let this: Predicate = match few_matches(conn, query, columns)? {
+        Some(ids) => Box::new(articles::id.eq_any(ids)),
+        None => within(backend, query, columns),
     };
-    Box::new(this.and(diesel::dsl::not(above)))
+    Ok(match above {
+        Some(above) => Box::new(this.and(diesel::dsl::not(within(backend, query, Some(above))))),
+        None => this,
+    })
 }
 
 /// Where a search page starts: after this (tier, publication time, id).
@@ -131,7 +186,6 @@ pub fn page(
     limit: i64,
     urls: &PublicUrls,
 ) -> Result<Page<Teaser>> {
-    let backend = backend(conn);
     let wanted = usize::try_from(limit).unwrap_or(0) + 1;
     let first = after.map_or(TOP_TIER, |(tier, ..)| tier);
     let mut found: Vec<(i32, TeaserRow)> = Vec::with_capacity(wanted);
@@ -140,7 +194,8 @@ pub fn page(
         if missing == 0 {
             break;
         }
-        let mut sql = candidates(conn)?.filter(in_tier(backend, query, tier));
+        let tier_filter = in_tier(conn, query, tier)?;
+        let mut sql = candidates(conn)?.filter(tier_filter);
         if let Some((_, at, id)) = after.filter(|(t, ..)| *t == tier) {
             sql = sql.filter(
                 articles::published_at
