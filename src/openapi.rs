@@ -64,17 +64,26 @@ impl Modify for BearerScheme {
     }
 }
 
-fn problem_response(description: &str) -> RefOr<Response> {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
+fn problem_response(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    )
+}
+
+/// A problem that tells the client when to try again.
+fn retry_response(description: &str) -> ResponseBuilder {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let seconds = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1));
+    problem_response(description).header(
+        "Retry-After",
+        utoipa::openapi::HeaderBuilder::new()
+            .schema(seconds)
+            .description(Some("Seconds to wait before trying again"))
+            .build(),
+    )
 }
 
 /// Declares reusable responses, referenced by name from the routes.
@@ -88,7 +97,8 @@ macro_rules! responses {
             }
         }
     )+};
-    (@body $description:literal) => { problem_response($description) };
+    (@body $description:literal) => { problem_response($description).build().into() };
+    (@body $description:literal, retry) => { retry_response($description).build().into() };
     (@body $description:literal, empty) => {
         ResponseBuilder::new().description($description).build().into()
     };
@@ -103,9 +113,9 @@ responses! {
     PreconditionFailed => "`If-Match` names a version that is no longer current; nothing was changed";
     PayloadTooLarge => "The body is larger than the configured limit";
     UnsupportedMediaType => "The body must be JSON";
-    TooManyRequests => "Too many attempts; retry after the `Retry-After` delay";
+    TooManyRequests => "Too many requests: failed sign-ins, or one account's writes over `DEPECHE_WRITES_PER_MINUTE`; nothing was changed; retry after the `Retry-After` delay", retry;
     NotModified => "The representation named in `If-None-Match` is still current", empty;
-    ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay";
+    ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay", retry;
     InternalError => "The server failed; the cause is logged, not disclosed";
 }
 
@@ -116,14 +126,16 @@ struct CommonResponses;
 impl Modify for CommonResponses {
     fn modify(&self, doc: &mut Document) {
         for item in doc.paths.paths.values_mut() {
-            let operations: [&mut Option<Operation>; 5] = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
+            // Each operation, and whether it writes.
+            let operations: [(&mut Option<Operation>, bool); 5] = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.put, true),
+                (&mut item.patch, true),
+                (&mut item.delete, true),
             ];
-            for op in operations.into_iter().flatten() {
+            for (op, writes) in operations {
+                let Some(op) = op else { continue };
                 let mut common = vec![("500", "InternalError"), ("503", "ServiceUnavailable")];
                 // Whatever reads a body can meet a malformed, oversized or
                 // non-JSON one, and authenticated routes a missing token.
@@ -136,6 +148,10 @@ impl Modify for CommonResponses {
                 }
                 if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     common.push(("401", "Unauthorized"));
+                    // Writes are limited per account.
+                    if writes {
+                        common.push(("429", "TooManyRequests"));
+                    }
                 }
                 for (status, name) in common {
                     op.responses

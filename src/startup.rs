@@ -16,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
+use crate::auth::write_limit::WriteLimit;
 use crate::config::{CorsOrigins, Settings};
 use crate::content::{demo, search};
 use crate::db::Db;
@@ -97,6 +98,7 @@ impl Application {
             openapi_json: openapi_json.into(),
             tokens,
             throttle: LoginThrottle::new(5, 50, Duration::from_secs(15 * 60)),
+            writes: WriteLimit::new(settings.writes_per_minute),
             max_upload_bytes: settings.max_upload_bytes,
         });
         let cache = web::Data::new(ResponseCache::new(settings.cache_bytes));

@@ -50,7 +50,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     PreconditionFailed(String),
-    #[error("too many attempts; try again in {} seconds", .0.as_secs().max(1))]
+    /// Failed sign-ins, or one account's writes, over their limit; the
+    /// client should wait this long.
+    #[error("too many requests; try again in {} seconds", retry_after(*.0))]
     TooManyRequests(std::time::Duration),
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: Method, allow: Vec<Method> },
@@ -61,6 +63,11 @@ pub enum ApiError {
     Unavailable,
     #[error("the server failed to handle the request")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Whole seconds, rounded up: a client that waits that long is let in.
+fn retry_after(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 fn describe(errors: &[FieldError]) -> String {
@@ -173,7 +180,7 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             ApiError::TooManyRequests(wait) => {
-                response.insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()));
+                response.insert_header((header::RETRY_AFTER, retry_after(*wait).to_string()));
             }
             ApiError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"depeche\""));

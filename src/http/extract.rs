@@ -86,13 +86,19 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
         let token = bearer(req);
+        let writes = !req.method().is_safe();
         Box::pin(async move {
             let token = token?.ok_or_else(|| {
                 ApiError::Unauthorized(
                     "sign in first: this needs an access token (POST /api/v1/auth/login)".into(),
                 )
             })?;
-            authenticate(state, token).await.map(SignedIn)
+            let user = authenticate(state.clone(), token).await?;
+            // Counted here, before any handler reads the body or writes.
+            if writes {
+                state.writes.check(user.id).map_err(ApiError::TooManyRequests)?;
+            }
+            Ok(SignedIn(user))
         })
     }
 }

@@ -28,6 +28,7 @@ pub use fallback::{RouteTable, not_found_or_not_allowed};
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
+use crate::auth::write_limit::WriteLimit;
 use crate::config::{PublicUrls, Publication};
 use crate::db::Db;
 use crate::media::MediaStore;
@@ -43,6 +44,7 @@ pub struct AppState {
     pub openapi_etag: String,
     pub tokens: TokenKeys,
     pub throttle: LoginThrottle,
+    pub writes: WriteLimit,
     pub max_upload_bytes: usize,
 }
 

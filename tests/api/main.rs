@@ -21,6 +21,7 @@ mod openapi;
 mod ops;
 mod outage;
 mod photos;
+mod rate_limit;
 mod resources;
 mod search;
 mod seed_page;
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         auth::refresh_tokens_rotate_and_reuse_ends_the_session,
         auth::failed_logins_reveal_nothing_and_slow_down,
         auth::every_role_does_only_what_it_may,
+        rate_limit::writes_are_limited_per_account,
         input::bad_bodies_are_named_and_change_nothing,
         input::html_is_sanitised_and_text_survives,
         admin::sections_authors_and_tags,
