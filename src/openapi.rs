@@ -35,7 +35,8 @@ use crate::http::error::{PROBLEM_JSON, Problem};
         schemas(Problem),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, NotModified, Conflict, PreconditionFailed,
-            PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, InternalError,
+            PayloadTooLarge, UriTooLong, UnsupportedMediaType, TooManyRequests,
+            HeaderFieldsTooLarge, ServiceUnavailable, InternalError,
         ),
     ),
     modifiers(&BearerScheme),
@@ -117,6 +118,8 @@ responses! {
     NotModified => "The representation named in `If-None-Match` is still current", empty;
     ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay", retry;
     InternalError => "The server failed; the cause is logged, not disclosed";
+    UriTooLong => "The path or the query string is longer than this API accepts; `errors` names which";
+    HeaderFieldsTooLarge => "A header, or all of them together, is larger than this API accepts; `errors` names it";
 }
 
 /// Adds the failures any operation may meet to every operation that may
@@ -136,7 +139,13 @@ impl Modify for CommonResponses {
             ];
             for (op, writes) in operations {
                 let Some(op) = op else { continue };
-                let mut common = vec![("500", "InternalError"), ("503", "ServiceUnavailable")];
+                // Any request can be too long in its URI or its headers.
+                let mut common = vec![
+                    ("414", "UriTooLong"),
+                    ("431", "HeaderFieldsTooLarge"),
+                    ("500", "InternalError"),
+                    ("503", "ServiceUnavailable"),
+                ];
                 // Whatever reads a body can meet a malformed, oversized or
                 // non-JSON one, and authenticated routes a missing token.
                 if op.request_body.is_some() {

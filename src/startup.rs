@@ -131,6 +131,7 @@ impl Application {
             )
             .default_service(web::to(http::not_found_or_not_allowed))
             .wrap(from_fn(response_cache::middleware))
+            .wrap(from_fn(http::limits::middleware))
             .wrap(cors(&cors_origins))
             .wrap(from_fn(security::middleware))
             .wrap(ErrorHandlers::new().default_handler(error::as_problem))

@@ -9,6 +9,7 @@ mod creates;
 pub mod error;
 pub mod extract;
 mod fallback;
+pub mod limits;
 mod media;
 pub mod metrics;
 mod ops;

@@ -267,7 +267,12 @@ impl Response {
 
     /// The fields a 400 problem names.
     pub fn invalid_fields(&self) -> Vec<String> {
-        let problem = self.problem(400);
+        self.fields_named(400)
+    }
+
+    /// The fields a problem with this status names.
+    pub fn fields_named(&self, status: u16) -> Vec<String> {
+        let problem = self.problem(status);
         problem["errors"]
             .as_array()
             .unwrap_or_else(|| panic!("no errors list: {problem}"))

@@ -70,6 +70,7 @@ fn main() -> ExitCode {
         errors::bad_query_parameters_are_named,
         errors::unknown_things_are_404_problems,
         errors::wrong_methods_are_405_with_allow,
+        errors::oversized_heads_are_refused_by_name,
         caching::conditional_get_answers_304,
         caching::head_answers_like_get_without_body,
         caching::cors_admits_configured_origins_only,
