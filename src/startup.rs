@@ -27,10 +27,11 @@ use crate::http::{self, AppState, RouteTable, error};
 use crate::media::LocalDir;
 use crate::{openapi, scheduler};
 
-/// A bound, not yet running, server.
+/// A bound, not yet running, server, and its background work.
 pub struct Application {
     server: Server,
     port: u16,
+    scheduler: scheduler::Scheduler,
 }
 
 /// Start-up choices beyond the settings.
@@ -106,7 +107,7 @@ impl Application {
         let security = web::Data::new(SecurityPolicy {
             hsts: settings.urls.base().starts_with("https://"),
         });
-        scheduler::spawn(state.db.clone(), cache.clone(), settings.scheduler_interval);
+        let scheduler = scheduler::spawn(state.db.clone(), cache.clone(), settings.scheduler_interval);
 
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -155,17 +156,26 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { server, port })
+        Ok(Self {
+            server,
+            port,
+            scheduler,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until the process is told to stop (SIGINT or SIGTERM), then
-    /// lets in-flight requests finish.
+    /// Serves until the process is told to stop. On SIGTERM the listener
+    /// closes at once, requests in flight finish (up to 30 s), then the
+    /// scheduler stops after its round under way. SIGINT and SIGQUIT stop
+    /// without waiting.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        tracing::info!("server stopped");
+        self.scheduler.stop().await;
+        served
     }
 }
 

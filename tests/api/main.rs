@@ -106,6 +106,7 @@ fn main() -> ExitCode {
         photos::renditions_are_made_once_and_negotiated,
         photos::photos_in_use_are_kept,
         faults::acknowledged_writes_survive_a_kill,
+        faults::sigterm_lets_the_request_in_flight_finish,
         generate::generated_articles_are_complete_and_searchable,
         feeds::site_feed_in_every_format,
         feeds::section_and_author_feeds,
