@@ -239,7 +239,8 @@ impl Viewer {
     }
 }
 
-/// Like [`JsonBody`], for bodies that may be left out entirely.
+/// Like [`JsonBody`], for bodies that may be left out entirely, or be
+/// JSON `null` (what generated clients send for "no body").
 pub struct OptionalJsonBody<T>(pub Option<T>);
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
@@ -256,7 +257,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
         if empty {
             return Box::pin(async { Ok(OptionalJsonBody(None)) });
         }
-        let body = JsonBody::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJsonBody(Some(body.await?.value))) })
+        let body = JsonBody::<Option<T>>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJsonBody(body.await?.value)) })
     }
 }

@@ -527,7 +527,16 @@ pub async fn transitions_that_make_no_sense_conflict(backend: Backend) {
     };
     act("unpublish").await.problem(409);
     act("restore").await.problem(409);
-    act("publish").await.expect(200);
+    // A JSON null body, as generated clients send it, is no body: now.
+    let published = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/articles/{id}/publish"),
+            Some(&editor),
+            Some(serde_json::Value::Null),
+        )
+        .await;
+    assert_eq!(published.expect(200)["status"], "published");
     act("publish").await.problem(409);
     act("submit").await.problem(409);
     act("archive").await.expect(200);
