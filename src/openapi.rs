@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 description, generated from the routes themselves.
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
@@ -122,6 +122,19 @@ responses! {
     HeaderFieldsTooLarge => "A header, or all of them together, is larger than this API accepts; `errors` names it";
 }
 
+/// The operations of a path, each with whether it writes.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (&mut Operation, bool)> {
+    [
+        (&mut item.get, false),
+        (&mut item.post, true),
+        (&mut item.put, true),
+        (&mut item.patch, true),
+        (&mut item.delete, true),
+    ]
+    .into_iter()
+    .filter_map(|(op, writes)| op.as_mut().map(|op| (op, writes)))
+}
+
 /// Adds the failures any operation may meet to every operation that may
 /// meet them.
 struct CommonResponses;
@@ -129,16 +142,7 @@ struct CommonResponses;
 impl Modify for CommonResponses {
     fn modify(&self, doc: &mut Document) {
         for item in doc.paths.paths.values_mut() {
-            // Each operation, and whether it writes.
-            let operations: [(&mut Option<Operation>, bool); 5] = [
-                (&mut item.get, false),
-                (&mut item.post, true),
-                (&mut item.put, true),
-                (&mut item.patch, true),
-                (&mut item.delete, true),
-            ];
-            for (op, writes) in operations {
-                let Some(op) = op else { continue };
+            for (op, writes) in operations(item) {
                 // Any request can be too long in its URI or its headers.
                 let mut common = vec![
                     ("414", "UriTooLong"),
@@ -173,6 +177,30 @@ impl Modify for CommonResponses {
     }
 }
 
+/// Every optional query parameter counts as absent when empty (`?cursor=`,
+/// as forms send them: `content::given`); the document says so.
+struct EmptyQueryValues;
+
+impl Modify for EmptyQueryValues {
+    fn modify(&self, doc: &mut Document) {
+        use utoipa::openapi::path::ParameterIn;
+        for item in doc.paths.paths.values_mut() {
+            for (op, _) in operations(item) {
+                let optional_query = op.parameters.iter_mut().flatten().filter(|p| {
+                    p.parameter_in == ParameterIn::Query && p.required == utoipa::openapi::Required::False
+                });
+                for parameter in optional_query {
+                    // utoipa has no field for it; extensions are written inline.
+                    parameter
+                        .extensions
+                        .get_or_insert_with(Default::default)
+                        .insert("allowEmptyValue".to_owned(), true.into());
+                }
+            }
+        }
+    }
+}
+
 /// The whole document: the routes as registered, plus the description above.
 pub fn document() -> Document {
     let (_, mut doc) = actix_web::App::new()
@@ -182,6 +210,7 @@ pub fn document() -> Document {
         .split_for_parts();
     // Modifiers ran on the description before the routes joined it.
     CommonResponses.modify(&mut doc);
+    EmptyQueryValues.modify(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     doc
 }

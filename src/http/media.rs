@@ -422,7 +422,7 @@ pub async fn media_file(
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let missing = || ApiError::NotFound(format!("no media file '{key}'"));
-    let width = match params.w.as_deref() {
+    let width = match crate::content::given(params.w.as_deref()) {
         None => None,
         Some(raw) => Some(
             raw.parse::<u32>()

@@ -58,6 +58,20 @@ pub async fn bad_query_parameters_are_named(backend: Backend) {
     }
     let all = app.get("/api/v1/articles?tag=&cursor=&section=").await.ok_json();
     assert_eq!(all["items"].as_array().unwrap().len(), 14);
+    for path in [
+        "/api/v1/articles?limit=&q=&since=&until=&author=&status=",
+        "/api/v1/authors?limit=&cursor=",
+        "/api/v1/tags?limit=",
+        "/api/v1/photos?q=&limit=",
+    ] {
+        assert!(app.get(path).await.ok_json()["items"].is_array(), "{path}");
+    }
+    let id = all["items"][0]["id"].as_i64().unwrap();
+    let article = app.get(&format!("/api/v1/articles/{id}?format=")).await;
+    assert_eq!(article.ok_json()["id"], id, "plain JSON");
+    app.get(&format!("/api/v1/articles/{id}/related?limit="))
+        .await
+        .ok_json();
     // Repeating a parameter is a malformed query string.
     app.get("/api/v1/articles?limit=1&limit=2").await.problem(400);
 }
