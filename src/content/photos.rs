@@ -338,49 +338,51 @@ pub fn update(
     if_version: Option<i64>,
     urls: &PublicUrls,
 ) -> Result<Photo> {
-    let current = row(conn, id)?;
-    can_change(user, &current)?;
-    super::check_version(current.version, if_version)?;
-    let document = PhotoInput {
-        caption: current.caption.clone(),
-        credit: current.credit.clone(),
-        alt: current.alt_text.clone(),
-        focal_point: Some(FocalPoint {
-            x: current.focal_x,
-            y: current.focal_y,
-        }),
-    };
-    let input: PhotoInput = super::patch::apply(&document, patch)?;
-    let focal = input.focal_point.unwrap_or(FocalPoint { x: 0.5, y: 0.5 });
-    let (fx, fy) = (focal.x.to_string(), focal.y.to_string());
-    let fields = validate_fields(
-        input.caption.as_deref(),
-        input.credit.as_deref(),
-        input.alt.as_deref(),
-        (Some(&fx), Some(&fy)),
-    )?;
-    let updated = diesel::update(
-        photos::table
-            .filter(photos::id.eq(id))
-            .filter(photos::version.eq(current.version)),
-    )
-    .set((
-        photos::caption.eq(fields.caption),
-        photos::credit.eq(fields.credit),
-        photos::alt_text.eq(fields.alt),
-        photos::focal_x.eq(fields.focal_point.x),
-        photos::focal_y.eq(fields.focal_point.y),
-        photos::updated_at.eq(crate::db::now()),
-        photos::version.eq(current.version + 1),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        return Err(Error::Stale {
-            expected: current.version,
-            current: current.version + 1,
-        });
-    }
-    get(conn, id, urls)
+    super::versioned(conn, if_version, |conn| {
+        let current = row(conn, id)?;
+        can_change(user, &current)?;
+        super::check_version(current.version, if_version)?;
+        let document = PhotoInput {
+            caption: current.caption.clone(),
+            credit: current.credit.clone(),
+            alt: current.alt_text.clone(),
+            focal_point: Some(FocalPoint {
+                x: current.focal_x,
+                y: current.focal_y,
+            }),
+        };
+        let input: PhotoInput = super::patch::apply(&document, patch)?;
+        let focal = input.focal_point.unwrap_or(FocalPoint { x: 0.5, y: 0.5 });
+        let (fx, fy) = (focal.x.to_string(), focal.y.to_string());
+        let fields = validate_fields(
+            input.caption.as_deref(),
+            input.credit.as_deref(),
+            input.alt.as_deref(),
+            (Some(&fx), Some(&fy)),
+        )?;
+        let updated = diesel::update(
+            photos::table
+                .filter(photos::id.eq(id))
+                .filter(photos::version.eq(current.version)),
+        )
+        .set((
+            photos::caption.eq(fields.caption),
+            photos::credit.eq(fields.credit),
+            photos::alt_text.eq(fields.alt),
+            photos::focal_x.eq(fields.focal_point.x),
+            photos::focal_y.eq(fields.focal_point.y),
+            photos::updated_at.eq(crate::db::now()),
+            photos::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::Stale {
+                expected: current.version,
+                current: current.version + 1,
+            });
+        }
+        get(conn, id, urls)
+    })
 }
 
 /// Deletes a photo no article or author uses. Returns its file's key when no

@@ -320,6 +320,31 @@ pub async fn concurrent_edits_never_overwrite(backend: Backend) {
         )
         .await;
     assert_eq!(res.expect(200)["version"], 3);
+    // Also when others save at the same moment: none is refused, none lost.
+    let racing = (0..12).map(|i| {
+        let (app, editor) = (&app, &editor);
+        async move {
+            app.send(
+                Method::PATCH,
+                &format!("/api/v1/articles/{id}"),
+                Some(editor),
+                Some(json!({"standfirst": format!("Chapeau {i}")})),
+            )
+            .await
+        }
+    });
+    for res in futures_util::future::join_all(racing).await {
+        res.expect(200);
+    }
+    let history = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/articles/{id}/revisions"),
+            Some(&editor),
+            None,
+        )
+        .await;
+    assert_eq!(history.expect(200)["items"].as_array().unwrap().len(), 15);
     // A stale tag changes nothing.
     let stale = app
         .send_with(

@@ -321,11 +321,13 @@ pub fn update(
     user: &CurrentUser,
     if_version: Option<i64>,
 ) -> Result<()> {
-    let current = row(conn, id)?;
-    policy::can_edit(user, &current)?;
-    check_version(current.version, if_version)?;
-    let input = patch::apply(&editable(conn, &current)?, merge_patch)?;
-    save(conn, &current, &input, user, Change::Update)
+    crate::content::versioned(conn, if_version, |conn| {
+        let current = row(conn, id)?;
+        policy::can_edit(user, &current)?;
+        check_version(current.version, if_version)?;
+        let input = patch::apply(&editable(conn, &current)?, merge_patch)?;
+        save(conn, &current, &input, user, Change::Update)
+    })
 }
 
 /// Replaces the article's content with `input` as a new version.
