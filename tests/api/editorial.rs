@@ -251,6 +251,39 @@ pub async fn life_of_the_demo_article(backend: Backend) {
     assert_eq!(history.expect(200)["items"].as_array().unwrap().len(), 10);
 }
 
+pub async fn concurrent_creates_share_a_new_tag(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let editor = app.sign_in(Role::Editor).await;
+    let creates = (0..12).map(|i| {
+        let (app, editor) = (&app, &editor);
+        async move {
+            app.send(
+                Method::POST,
+                "/api/v1/articles",
+                Some(editor),
+                Some(
+                    json!({"title": format!("Crue {i}"), "tags": ["Crue du Niger", format!("Quartier {i}")]}),
+                ),
+            )
+            .await
+        }
+    });
+    for res in futures_util::future::join_all(creates).await {
+        assert_eq!(res.expect(201)["tags"][0]["slug"], "crue-du-niger");
+    }
+    let tags = app
+        .send(Method::GET, "/api/v1/tags?limit=100", Some(&editor), None)
+        .await
+        .expect(200);
+    let named: Vec<_> = tags["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["slug"] == "crue-du-niger")
+        .collect();
+    assert_eq!(named.len(), 1, "one tag, shared");
+}
+
 pub async fn concurrent_edits_never_overwrite(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let editor = app.sign_in(Role::Editor).await;

@@ -86,6 +86,7 @@ fn main() -> ExitCode {
         openapi::served_document_is_the_committed_one,
         editorial::life_of_the_demo_article,
         editorial::concurrent_edits_never_overwrite,
+        editorial::concurrent_creates_share_a_new_tag,
         editorial::retried_creates_are_not_duplicated,
         editorial::slugs_are_generated_unique_and_redirect,
         editorial::scheduled_articles_appear_on_time,

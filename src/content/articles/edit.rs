@@ -340,11 +340,12 @@ pub(super) fn save(
 ) -> Result<()> {
     let valid = validate(conn, input, Some(current))?;
     let now = now();
-    if valid.columns.slug != current.slug {
-        remember_slug(conn, current, &valid.columns.slug, now)?;
-    }
     if !write::update(conn, current.id, &valid.columns, current.version, now)? {
         return Err(stale(conn, current));
+    }
+    // After the update, which holds the row: concurrent renames take turns.
+    if valid.columns.slug != current.slug {
+        remember_slug(conn, current, &valid.columns.slug, now)?;
     }
     write::set_tags(conn, current.id, &valid.tag_ids)?;
     revisions::record(conn, current.id, Some(user.id), change, now)
