@@ -35,6 +35,7 @@ pub struct PhotoRow {
 /// Where the subject of a photo is, as fractions of its width and height
 /// from the top left: frontends crop around it (`object-position`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FocalPoint {
     #[schema(example = 0.5, minimum = 0.0, maximum = 1.0)]
     pub x: f64,
@@ -307,6 +308,7 @@ pub struct PhotoInput {
     pub credit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
+    /// Given whole, `x` and `y` together: a patch replaces it, not merges.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub focal_point: Option<FocalPoint>,
 }
@@ -342,11 +344,13 @@ pub fn update(
         let current = row(conn, id)?;
         can_change(user, &current)?;
         super::check_version(current.version, if_version)?;
+        // A focal point in the patch replaces the current one whole.
+        let replaced = patch.get("focal_point").is_some_and(serde_json::Value::is_object);
         let document = PhotoInput {
             caption: current.caption.clone(),
             credit: current.credit.clone(),
             alt: current.alt_text.clone(),
-            focal_point: Some(FocalPoint {
+            focal_point: (!replaced).then_some(FocalPoint {
                 x: current.focal_x,
                 y: current.focal_y,
             }),
