@@ -1,5 +1,6 @@
 //! Limits on a request's head, checked before any route sees it, each
-//! refusal naming the part at fault. The framework's own, larger limits stay
+//! refusal naming the part at fault; and the one character no path here
+//! can hold. The framework's own, larger limits stay
 //! behind these (a head over 128 KiB or over 96 headers gets a bare 431).
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -35,6 +36,11 @@ fn check(req: &HttpRequest) -> Result<(), ApiError> {
             "path",
             format!("must be at most {MAX_PATH_BYTES} bytes"),
         );
+    }
+    // PostgreSQL text cannot hold NUL, so no slug or key has one: such a
+    // path names nothing, on either backend.
+    if req.path().contains("%00") {
+        return Err(ApiError::NotFound("no resource has NUL in its path".into()));
     }
     let query = req.query_string();
     if query.len() > MAX_QUERY_BYTES {

@@ -89,6 +89,9 @@ pub async fn unknown_things_are_404_problems(backend: Backend) {
         "/api/v1/authors/no-such-author",
         "/api/v1/photos/424242",
         "/media/../../etc/passwd",
+        "/api/v1/authors/a%00b",
+        "/api/v1/articles/slug/a%00b",
+        "/feeds/authors/a%00b/rss.xml",
         "/media/0000000000000000000000000000000000000000000000000000000000000000.png",
     ] {
         app.get(path).await.problem(404);
