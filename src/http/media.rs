@@ -45,8 +45,10 @@ pub struct PhotoUpload {
     credit: Option<String>,
     alt: Option<String>,
     /// Where the subject is, from 0 (left) to 1 (right); 0.5 when absent.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     focal_x: Option<f64>,
     /// Where the subject is, from 0 (top) to 1 (bottom); 0.5 when absent.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     focal_y: Option<f64>,
 }
 
