@@ -68,6 +68,8 @@ class Site:
             DEPECHE_BIND=f"127.0.0.1:{self.port}",
             DEPECHE_MEDIA_DIR=os.path.join(self.work, "media"),
             DEPECHE_JWT_SECRET=JWT_SECRET,
+            # Benchmarks measure the server, not the per-account write limit.
+            DEPECHE_WRITES_PER_MINUTE="0",
             RUST_LOG="warn",
         )
         return self

@@ -47,6 +47,8 @@ pub struct Settings {
     pub scheduler_interval: Duration,
     /// Memory for cached public responses, in bytes; 0 turns the cache off.
     pub cache_bytes: u64,
+    /// Writes one account may make per minute; 0 for no limit.
+    pub writes_per_minute: u32,
 }
 
 /// The publication as syndication formats name it.
@@ -224,6 +226,8 @@ impl Settings {
             )?)
             .unwrap_or(usize::MAX),
             cache_bytes: parse_number(&var, "DEPECHE_CACHE_BYTES", 64 * 1024 * 1024)?,
+            writes_per_minute: u32::try_from(parse_number(&var, "DEPECHE_WRITES_PER_MINUTE", 600)?)
+                .unwrap_or(u32::MAX),
             scheduler_interval: Duration::from_millis(
                 parse_number(&var, "DEPECHE_SCHEDULER_INTERVAL_MS", 5000)?.max(10),
             ),
@@ -257,6 +261,7 @@ mod tests {
         assert_eq!(s.cors_origins, CorsOrigins::List(vec![]));
         assert_eq!(s.publication.name, "Dépêche");
         assert_eq!(s.publication.language, "fr");
+        assert_eq!(s.writes_per_minute, 600);
     }
 
     #[test]
@@ -278,6 +283,7 @@ mod tests {
         assert!(from(&[("DEPECHE_BIND", "8080")]).is_err());
         assert!(from(&[("DEPECHE_PUBLIC_URL", "example.org")]).is_err());
         assert!(from(&[("DEPECHE_DB_POOL_SIZE", "many")]).is_err());
+        assert!(from(&[("DEPECHE_WRITES_PER_MINUTE", "-1")]).is_err());
         assert!(from(&[("DEPECHE_JWT_SECRET", "short")]).is_err());
         assert!(
             from(&[("DEPECHE_ENV", "production")]).is_err(),

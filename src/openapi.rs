@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 description, generated from the routes themselves.
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
@@ -35,7 +35,8 @@ use crate::http::error::{PROBLEM_JSON, Problem};
         schemas(Problem),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, NotModified, Conflict, PreconditionFailed,
-            PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, InternalError,
+            PayloadTooLarge, UriTooLong, UnsupportedMediaType, TooManyRequests,
+            HeaderFieldsTooLarge, ServiceUnavailable, InternalError,
         ),
     ),
     modifiers(&BearerScheme),
@@ -64,17 +65,26 @@ impl Modify for BearerScheme {
     }
 }
 
-fn problem_response(description: &str) -> RefOr<Response> {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
+fn problem_response(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    )
+}
+
+/// A problem that tells the client when to try again.
+fn retry_response(description: &str) -> ResponseBuilder {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let seconds = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1));
+    problem_response(description).header(
+        "Retry-After",
+        utoipa::openapi::HeaderBuilder::new()
+            .schema(seconds)
+            .description(Some("Seconds to wait before trying again"))
+            .build(),
+    )
 }
 
 /// Declares reusable responses, referenced by name from the routes.
@@ -88,7 +98,8 @@ macro_rules! responses {
             }
         }
     )+};
-    (@body $description:literal) => { problem_response($description) };
+    (@body $description:literal) => { problem_response($description).build().into() };
+    (@body $description:literal, retry) => { retry_response($description).build().into() };
     (@body $description:literal, empty) => {
         ResponseBuilder::new().description($description).build().into()
     };
@@ -103,10 +114,25 @@ responses! {
     PreconditionFailed => "`If-Match` names a version that is no longer current; nothing was changed";
     PayloadTooLarge => "The body is larger than the configured limit";
     UnsupportedMediaType => "The body must be JSON";
-    TooManyRequests => "Too many attempts; retry after the `Retry-After` delay";
+    TooManyRequests => "Too many requests: failed sign-ins, or one account's writes over `DEPECHE_WRITES_PER_MINUTE`; nothing was changed; retry after the `Retry-After` delay", retry;
     NotModified => "The representation named in `If-None-Match` is still current", empty;
-    ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay";
+    ServiceUnavailable => "The database is unavailable; retry after the `Retry-After` delay", retry;
     InternalError => "The server failed; the cause is logged, not disclosed";
+    UriTooLong => "The path or the query string is longer than this API accepts; `errors` names which";
+    HeaderFieldsTooLarge => "A header, or all of them together, is larger than this API accepts; `errors` names it";
+}
+
+/// The operations of a path, each with whether it writes.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (&mut Operation, bool)> {
+    [
+        (&mut item.get, false),
+        (&mut item.post, true),
+        (&mut item.put, true),
+        (&mut item.patch, true),
+        (&mut item.delete, true),
+    ]
+    .into_iter()
+    .filter_map(|(op, writes)| op.as_mut().map(|op| (op, writes)))
 }
 
 /// Adds the failures any operation may meet to every operation that may
@@ -116,15 +142,14 @@ struct CommonResponses;
 impl Modify for CommonResponses {
     fn modify(&self, doc: &mut Document) {
         for item in doc.paths.paths.values_mut() {
-            let operations: [&mut Option<Operation>; 5] = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for op in operations.into_iter().flatten() {
-                let mut common = vec![("500", "InternalError"), ("503", "ServiceUnavailable")];
+            for (op, writes) in operations(item) {
+                // Any request can be too long in its URI or its headers.
+                let mut common = vec![
+                    ("414", "UriTooLong"),
+                    ("431", "HeaderFieldsTooLarge"),
+                    ("500", "InternalError"),
+                    ("503", "ServiceUnavailable"),
+                ];
                 // Whatever reads a body can meet a malformed, oversized or
                 // non-JSON one, and authenticated routes a missing token.
                 if op.request_body.is_some() {
@@ -136,12 +161,40 @@ impl Modify for CommonResponses {
                 }
                 if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     common.push(("401", "Unauthorized"));
+                    // Writes are limited per account.
+                    if writes {
+                        common.push(("429", "TooManyRequests"));
+                    }
                 }
                 for (status, name) in common {
                     op.responses
                         .responses
                         .entry(status.to_owned())
                         .or_insert_with(|| Ref::from_response_name(name).into());
+                }
+            }
+        }
+    }
+}
+
+/// Every optional query parameter counts as absent when empty (`?cursor=`,
+/// as forms send them: `content::given`); the document says so.
+struct EmptyQueryValues;
+
+impl Modify for EmptyQueryValues {
+    fn modify(&self, doc: &mut Document) {
+        use utoipa::openapi::path::ParameterIn;
+        for item in doc.paths.paths.values_mut() {
+            for (op, _) in operations(item) {
+                let optional_query = op.parameters.iter_mut().flatten().filter(|p| {
+                    p.parameter_in == ParameterIn::Query && p.required == utoipa::openapi::Required::False
+                });
+                for parameter in optional_query {
+                    // utoipa has no field for it; extensions are written inline.
+                    parameter
+                        .extensions
+                        .get_or_insert_with(Default::default)
+                        .insert("allowEmptyValue".to_owned(), true.into());
                 }
             }
         }
@@ -157,6 +210,7 @@ pub fn document() -> Document {
         .split_for_parts();
     // Modifiers ran on the description before the routes joined it.
     CommonResponses.modify(&mut doc);
+    EmptyQueryValues.modify(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     doc
 }

@@ -16,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
+use crate::auth::write_limit::WriteLimit;
 use crate::config::{CorsOrigins, Settings};
 use crate::content::{demo, search};
 use crate::db::Db;
@@ -26,10 +27,11 @@ use crate::http::{self, AppState, RouteTable, error};
 use crate::media::LocalDir;
 use crate::{openapi, scheduler};
 
-/// A bound, not yet running, server.
+/// A bound, not yet running, server, and its background work.
 pub struct Application {
     server: Server,
     port: u16,
+    scheduler: scheduler::Scheduler,
 }
 
 /// Start-up choices beyond the settings.
@@ -98,6 +100,7 @@ impl Application {
             openapi_json: openapi_json.into(),
             tokens,
             throttle: LoginThrottle::new(5, 50, Duration::from_secs(15 * 60)),
+            writes: WriteLimit::new(settings.writes_per_minute),
             max_upload_bytes: settings.max_upload_bytes,
         });
         let cache = web::Data::new(ResponseCache::new(settings.cache_bytes));
@@ -105,7 +108,7 @@ impl Application {
         let security = web::Data::new(SecurityPolicy {
             hsts: settings.urls.base().starts_with("https://"),
         });
-        scheduler::spawn(state.db.clone(), cache.clone(), settings.scheduler_interval);
+        let scheduler = scheduler::spawn(state.db.clone(), cache.clone(), settings.scheduler_interval);
 
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -130,6 +133,7 @@ impl Application {
             )
             .default_service(web::to(http::not_found_or_not_allowed))
             .wrap(from_fn(response_cache::middleware))
+            .wrap(from_fn(http::limits::middleware))
             .wrap(cors(&cors_origins))
             .wrap(from_fn(security::middleware))
             .wrap(ErrorHandlers::new().default_handler(error::as_problem))
@@ -153,17 +157,26 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { server, port })
+        Ok(Self {
+            server,
+            port,
+            scheduler,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until the process is told to stop (SIGINT or SIGTERM), then
-    /// lets in-flight requests finish.
+    /// Serves until the process is told to stop. On SIGTERM the listener
+    /// closes at once, requests in flight finish (up to 30 s), then the
+    /// scheduler stops after its round under way. SIGINT and SIGQUIT stop
+    /// without waiting.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        tracing::info!("server stopped");
+        self.scheduler.stop().await;
+        served
     }
 }
 

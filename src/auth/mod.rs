@@ -4,6 +4,7 @@ pub mod passwords;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod write_limit;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -291,37 +291,39 @@ pub fn update(
     if_version: Option<i64>,
     urls: &PublicUrls,
 ) -> Result<Author> {
-    let current = row_by_slug(conn, slug)?;
-    super::check_version(current.version, if_version)?;
-    let input = super::patch::apply(&editable(&current), patch)?;
-    let valid = validate_author(conn, &input, Some(&current))?;
-    let updated = diesel::update(
-        authors::table
-            .filter(authors::id.eq(current.id))
-            .filter(authors::version.eq(current.version)),
-    )
-    .set((
-        authors::slug.eq(&valid.slug),
-        authors::name.eq(&valid.name),
-        authors::byline.eq(&valid.byline),
-        authors::bio.eq(&valid.bio),
-        authors::photo_id.eq(valid.photo_id),
-        authors::email.eq(&valid.email),
-        authors::links.eq(&valid.links),
-        authors::updated_at.eq(crate::db::now()),
-        authors::version.eq(current.version + 1),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        return Err(Error::Stale {
-            expected: current.version,
-            current: current.version + 1,
-        });
-    }
-    if valid.name != current.name {
-        super::search::index::reindex_author(conn, current.id)?;
-    }
-    get_editorial(conn, &valid.slug, urls)
+    super::versioned(conn, if_version, |conn| {
+        let current = row_by_slug(conn, slug)?;
+        super::check_version(current.version, if_version)?;
+        let input = super::patch::apply(&editable(&current), patch)?;
+        let valid = validate_author(conn, &input, Some(&current))?;
+        let updated = diesel::update(
+            authors::table
+                .filter(authors::id.eq(current.id))
+                .filter(authors::version.eq(current.version)),
+        )
+        .set((
+            authors::slug.eq(&valid.slug),
+            authors::name.eq(&valid.name),
+            authors::byline.eq(&valid.byline),
+            authors::bio.eq(&valid.bio),
+            authors::photo_id.eq(valid.photo_id),
+            authors::email.eq(&valid.email),
+            authors::links.eq(&valid.links),
+            authors::updated_at.eq(crate::db::now()),
+            authors::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::Stale {
+                expected: current.version,
+                current: current.version + 1,
+            });
+        }
+        if valid.name != current.name {
+            super::search::index::reindex_author(conn, current.id)?;
+        }
+        get_editorial(conn, &valid.slug, urls)
+    })
 }
 
 /// Deletes an author who signs no article.

@@ -46,6 +46,30 @@ pub enum Error {
 
 /// Refuses a write based on an outdated version. Without a version the write
 /// goes ahead (last writer wins, as documented).
+/// Runs a write that checks and bumps a version in the statement that
+/// writes. With `If-Match` (`if_version`), a newer version refuses it.
+/// Without, the client set no precondition and the last writer wins: an
+/// attempt that lost the version to a concurrent writer (PostgreSQL lets two
+/// transactions read the same one) is undone to a savepoint and run again
+/// from the new version.
+pub fn versioned<T>(
+    conn: &mut crate::db::DbConnection,
+    if_version: Option<i64>,
+    mut write: impl FnMut(&mut crate::db::DbConnection) -> Result<T>,
+) -> Result<T> {
+    use diesel::Connection;
+    // Each retry follows a concurrent writer's commit; this many in a row
+    // would take that many editors saving the same resource at once.
+    const ATTEMPTS: u32 = 16;
+    let mut attempt = 1;
+    loop {
+        match conn.transaction(&mut write) {
+            Err(Error::Stale { .. }) if if_version.is_none() && attempt < ATTEMPTS => attempt += 1,
+            done => return done,
+        }
+    }
+}
+
 pub fn check_version(current: i64, expected: Option<i64>) -> Result<()> {
     match expected {
         Some(expected) if expected != current => Err(Error::Stale { expected, current }),

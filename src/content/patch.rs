@@ -18,10 +18,21 @@ pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T> {
 
 /// `current` with the merge patch applied, parsed back into its type.
 pub fn apply<T: Serialize + DeserializeOwned>(current: &T, patch: &Value) -> Result<T> {
-    if !patch.is_object() {
+    let Value::Object(members) = patch else {
         return Err(FieldError::new("body", "must be a JSON object (a merge patch)").into());
-    }
+    };
     let mut document = serde_json::to_value(current).expect("documents serialise");
+    // Removing a member the document lacks changes nothing (RFC 7396), but
+    // a member the type does not have at all is still an unknown field: the
+    // type says which, given the member as null.
+    for (key, _) in members
+        .iter()
+        .filter(|(key, value)| value.is_null() && document.get(key).is_none())
+    {
+        let mut probe = document.clone();
+        probe[key] = Value::Null;
+        parse::<T>(probe)?;
+    }
     merge(&mut document, patch);
     parse(document)
 }
@@ -83,5 +94,27 @@ mod tests {
         let mut nested = json!({"a": "foo"});
         merge(&mut nested, &json!({"a": {"bb": {"ccc": null}}}));
         assert_eq!(nested, json!({"a": {"bb": {}}}));
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    }
+
+    #[test]
+    fn removing_an_unknown_member_is_refused() {
+        let doc = Doc {
+            name: "a".into(),
+            note: None,
+        };
+        let cleared = apply(&doc, &json!({"note": null})).unwrap();
+        assert_eq!(cleared, doc, "a known member, absent, may be removed");
+        let Err(Error::Invalid(errors)) = apply(&doc, &json!({"surprise": null})) else {
+            panic!("an unknown member is refused");
+        };
+        assert!(errors[0].message.contains("surprise"), "{errors:?}");
     }
 }

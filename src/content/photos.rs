@@ -35,6 +35,7 @@ pub struct PhotoRow {
 /// Where the subject of a photo is, as fractions of its width and height
 /// from the top left: frontends crop around it (`object-position`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FocalPoint {
     #[schema(example = 0.5, minimum = 0.0, maximum = 1.0)]
     pub x: f64,
@@ -307,6 +308,7 @@ pub struct PhotoInput {
     pub credit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
+    /// Given whole, `x` and `y` together: a patch replaces it, not merges.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub focal_point: Option<FocalPoint>,
 }
@@ -338,49 +340,53 @@ pub fn update(
     if_version: Option<i64>,
     urls: &PublicUrls,
 ) -> Result<Photo> {
-    let current = row(conn, id)?;
-    can_change(user, &current)?;
-    super::check_version(current.version, if_version)?;
-    let document = PhotoInput {
-        caption: current.caption.clone(),
-        credit: current.credit.clone(),
-        alt: current.alt_text.clone(),
-        focal_point: Some(FocalPoint {
-            x: current.focal_x,
-            y: current.focal_y,
-        }),
-    };
-    let input: PhotoInput = super::patch::apply(&document, patch)?;
-    let focal = input.focal_point.unwrap_or(FocalPoint { x: 0.5, y: 0.5 });
-    let (fx, fy) = (focal.x.to_string(), focal.y.to_string());
-    let fields = validate_fields(
-        input.caption.as_deref(),
-        input.credit.as_deref(),
-        input.alt.as_deref(),
-        (Some(&fx), Some(&fy)),
-    )?;
-    let updated = diesel::update(
-        photos::table
-            .filter(photos::id.eq(id))
-            .filter(photos::version.eq(current.version)),
-    )
-    .set((
-        photos::caption.eq(fields.caption),
-        photos::credit.eq(fields.credit),
-        photos::alt_text.eq(fields.alt),
-        photos::focal_x.eq(fields.focal_point.x),
-        photos::focal_y.eq(fields.focal_point.y),
-        photos::updated_at.eq(crate::db::now()),
-        photos::version.eq(current.version + 1),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        return Err(Error::Stale {
-            expected: current.version,
-            current: current.version + 1,
-        });
-    }
-    get(conn, id, urls)
+    super::versioned(conn, if_version, |conn| {
+        let current = row(conn, id)?;
+        can_change(user, &current)?;
+        super::check_version(current.version, if_version)?;
+        // A focal point in the patch replaces the current one whole.
+        let replaced = patch.get("focal_point").is_some_and(serde_json::Value::is_object);
+        let document = PhotoInput {
+            caption: current.caption.clone(),
+            credit: current.credit.clone(),
+            alt: current.alt_text.clone(),
+            focal_point: (!replaced).then_some(FocalPoint {
+                x: current.focal_x,
+                y: current.focal_y,
+            }),
+        };
+        let input: PhotoInput = super::patch::apply(&document, patch)?;
+        let focal = input.focal_point.unwrap_or(FocalPoint { x: 0.5, y: 0.5 });
+        let (fx, fy) = (focal.x.to_string(), focal.y.to_string());
+        let fields = validate_fields(
+            input.caption.as_deref(),
+            input.credit.as_deref(),
+            input.alt.as_deref(),
+            (Some(&fx), Some(&fy)),
+        )?;
+        let updated = diesel::update(
+            photos::table
+                .filter(photos::id.eq(id))
+                .filter(photos::version.eq(current.version)),
+        )
+        .set((
+            photos::caption.eq(fields.caption),
+            photos::credit.eq(fields.credit),
+            photos::alt_text.eq(fields.alt),
+            photos::focal_x.eq(fields.focal_point.x),
+            photos::focal_y.eq(fields.focal_point.y),
+            photos::updated_at.eq(crate::db::now()),
+            photos::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::Stale {
+                expected: current.version,
+                current: current.version + 1,
+            });
+        }
+        get(conn, id, urls)
+    })
 }
 
 /// Deletes a photo no article or author uses. Returns its file's key when no

@@ -303,32 +303,34 @@ pub fn update(
     patch: &serde_json::Value,
     if_version: Option<i64>,
 ) -> Result<Section> {
-    let current = row_by_slug(conn, slug)?;
-    super::check_version(current.version, if_version)?;
-    let input = super::patch::apply(&editable(conn, &current)?, patch)?;
-    let valid = validate_section(conn, &input, Some(&current))?;
-    let updated = diesel::update(
-        sections::table
-            .filter(sections::id.eq(current.id))
-            .filter(sections::version.eq(current.version)),
-    )
-    .set((
-        sections::slug.eq(&valid.slug),
-        sections::name.eq(&valid.name),
-        sections::description.eq(&valid.description),
-        sections::parent_id.eq(valid.parent_id),
-        sections::position.eq(valid.position),
-        sections::updated_at.eq(crate::db::now()),
-        sections::version.eq(current.version + 1),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        return Err(Error::Stale {
-            expected: current.version,
-            current: current.version + 1,
-        });
-    }
-    get(conn, &valid.slug)
+    super::versioned(conn, if_version, |conn| {
+        let current = row_by_slug(conn, slug)?;
+        super::check_version(current.version, if_version)?;
+        let input = super::patch::apply(&editable(conn, &current)?, patch)?;
+        let valid = validate_section(conn, &input, Some(&current))?;
+        let updated = diesel::update(
+            sections::table
+                .filter(sections::id.eq(current.id))
+                .filter(sections::version.eq(current.version)),
+        )
+        .set((
+            sections::slug.eq(&valid.slug),
+            sections::name.eq(&valid.name),
+            sections::description.eq(&valid.description),
+            sections::parent_id.eq(valid.parent_id),
+            sections::position.eq(valid.position),
+            sections::updated_at.eq(crate::db::now()),
+            sections::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::Stale {
+                expected: current.version,
+                current: current.version + 1,
+            });
+        }
+        get(conn, &valid.slug)
+    })
 }
 
 /// Deletes a section that holds no articles and no sub-sections.

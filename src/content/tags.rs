@@ -43,19 +43,30 @@ pub fn id_of(conn: &mut DbConnection, slug: &str) -> Result<Option<i64>> {
 
 /// The tag `slug`, created with `name` if it does not exist yet.
 pub fn ensure(conn: &mut DbConnection, slug: &str, name: &str) -> Result<i64> {
+    use diesel::result::{DatabaseErrorKind, Error as E};
     if let Some(id) = id_of(conn, slug)? {
         return Ok(id);
     }
     let now = crate::db::now();
-    Ok(diesel::insert_into(tags::table)
-        .values((
-            tags::slug.eq(slug),
-            tags::name.eq(name),
-            tags::created_at.eq(now),
-            tags::updated_at.eq(now),
-        ))
-        .returning(tags::id)
-        .get_result(conn)?)
+    // In a savepoint: a writer creating the same tag at the same moment
+    // (PostgreSQL) wins the insert, and its tag is the one.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(tags::table)
+            .values((
+                tags::slug.eq(slug),
+                tags::name.eq(name),
+                tags::created_at.eq(now),
+                tags::updated_at.eq(now),
+            ))
+            .returning(tags::id)
+            .get_result(conn)
+    });
+    match inserted {
+        Err(E::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            id_of(conn, slug)?.ok_or_else(|| super::Error::Conflict(format!("the tag '{slug}' vanished")))
+        }
+        other => Ok(other?),
+    }
 }
 
 /// A tag as the tag routes show it.

@@ -94,6 +94,11 @@ pub fn row_by_id(conn: &mut DbConnection, id: i64) -> Result<UserRow> {
 }
 
 pub fn row_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>> {
+    // No stored address holds a control character, and PostgreSQL text
+    // cannot even hold NUL: such an address names no account.
+    if email.chars().any(char::is_control) {
+        return Ok(None);
+    }
     Ok(users::table
         .filter(users::email.eq(email.trim().to_lowercase()))
         .select(UserRow::as_select())

@@ -27,7 +27,8 @@ pub struct Problem {
     /// What went wrong with this request.
     #[schema(example = "limit: must be a whole number from 1 to 100")]
     pub detail: String,
-    /// For invalid input: each field at fault.
+    /// For invalid input, or a part of the request over its limit: each
+    /// field (or header, or `path`, `query`, `headers`) at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
 }
@@ -40,6 +41,9 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     BadRequest(String),
+    /// A part of the request over its size limit (414, 431), named.
+    #[error("{}", describe(.1))]
+    Limit(StatusCode, Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
     /// No valid credentials: a missing, malformed, forged or expired token,
@@ -50,7 +54,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     PreconditionFailed(String),
-    #[error("too many attempts; try again in {} seconds", .0.as_secs().max(1))]
+    /// Failed sign-ins, or one account's writes, over their limit; the
+    /// client should wait this long.
+    #[error("too many requests; try again in {} seconds", retry_after(*.0))]
     TooManyRequests(std::time::Duration),
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: Method, allow: Vec<Method> },
@@ -61,6 +67,11 @@ pub enum ApiError {
     Unavailable,
     #[error("the server failed to handle the request")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Whole seconds, rounded up: a client that waits that long is let in.
+fn retry_after(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 fn describe(errors: &[FieldError]) -> String {
@@ -81,6 +92,7 @@ impl ApiError {
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::Invalid(_) => ("invalid-request", "Invalid request"),
             ApiError::BadRequest(_) => ("bad-request", "Bad request"),
+            ApiError::Limit(..) => ("too-large", "Request too large"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
             ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
@@ -128,6 +140,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Limit(status, _) => *status,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -154,7 +167,7 @@ impl ResponseError for ApiError {
             status: status.as_u16(),
             detail: self.to_string(),
             errors: match self {
-                ApiError::Invalid(errors) => Some(errors.clone()),
+                ApiError::Invalid(errors) | ApiError::Limit(_, errors) => Some(errors.clone()),
                 _ => None,
             },
         };
@@ -173,7 +186,7 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             ApiError::TooManyRequests(wait) => {
-                response.insert_header((header::RETRY_AFTER, wait.as_secs().max(1).to_string()));
+                response.insert_header((header::RETRY_AFTER, retry_after(*wait).to_string()));
             }
             ApiError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"depeche\""));

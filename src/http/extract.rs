@@ -86,13 +86,19 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
         let token = bearer(req);
+        let writes = !req.method().is_safe();
         Box::pin(async move {
             let token = token?.ok_or_else(|| {
                 ApiError::Unauthorized(
                     "sign in first: this needs an access token (POST /api/v1/auth/login)".into(),
                 )
             })?;
-            authenticate(state, token).await.map(SignedIn)
+            let user = authenticate(state.clone(), token).await?;
+            // Counted here, before any handler reads the body or writes.
+            if writes {
+                state.writes.check(user.id).map_err(ApiError::TooManyRequests)?;
+            }
+            Ok(SignedIn(user))
         })
     }
 }
@@ -233,7 +239,8 @@ impl Viewer {
     }
 }
 
-/// Like [`JsonBody`], for bodies that may be left out entirely.
+/// Like [`JsonBody`], for bodies that may be left out entirely, or be
+/// JSON `null` (what generated clients send for "no body").
 pub struct OptionalJsonBody<T>(pub Option<T>);
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
@@ -250,7 +257,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
         if empty {
             return Box::pin(async { Ok(OptionalJsonBody(None)) });
         }
-        let body = JsonBody::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJsonBody(Some(body.await?.value))) })
+        let body = JsonBody::<Option<T>>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJsonBody(body.await?.value)) })
     }
 }

@@ -46,8 +46,10 @@ pub struct PhotoUpload {
     credit: Option<String>,
     alt: Option<String>,
     /// Where the subject is, from 0 (left) to 1 (right); 0.5 when absent.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     focal_x: Option<f64>,
     /// Where the subject is, from 0 (top) to 1 (bottom); 0.5 when absent.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     focal_y: Option<f64>,
 }
 
@@ -424,7 +426,7 @@ pub async fn media_file(
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let missing = || ApiError::NotFound(format!("no media file '{key}'"));
-    let width = match params.w.as_deref() {
+    let width = match crate::content::given(params.w.as_deref()) {
         None => None,
         Some(raw) => Some(
             raw.parse::<u32>()

@@ -1,5 +1,6 @@
-//! Prometheus metrics: requests by route and status, latency histograms,
-//! database pool usage, response cache hits, and the process's own figures.
+//! Prometheus metrics: requests by route and status, requests in flight,
+//! latency histograms, database pool usage, response cache hits, and the
+//! process's own figures.
 
 use std::time::Instant;
 
@@ -9,7 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{HttpResponse, get};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 use super::AppState;
@@ -17,6 +18,7 @@ use super::AppState;
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
+    in_flight: IntGauge,
     latency: HistogramVec,
     cache: IntCounterVec,
     pool: IntGaugeVec,
@@ -31,6 +33,11 @@ impl Metrics {
                 "HTTP requests answered, by route, method and status",
             ),
             &["route", "method", "status"],
+        )
+        .expect("valid metric");
+        let in_flight = IntGauge::new(
+            "depeche_http_requests_in_flight",
+            "Requests received and not yet answered, this scrape included",
         )
         .expect("valid metric");
         let latency = HistogramVec::new(
@@ -62,6 +69,7 @@ impl Metrics {
         .expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(in_flight.clone()),
             Box::new(latency.clone()),
             Box::new(cache.clone()),
             Box::new(pool.clone()),
@@ -72,6 +80,7 @@ impl Metrics {
         Self {
             registry,
             requests,
+            in_flight,
             latency,
             cache,
             pool,
@@ -112,6 +121,23 @@ impl Default for Metrics {
     }
 }
 
+/// Counts a request in flight until dropped: answered, failed, or abandoned
+/// by its client.
+struct InFlight(IntGauge);
+
+impl InFlight {
+    fn enter(gauge: &IntGauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
 /// Times every request and counts it under its route pattern (so ids and
 /// slugs do not multiply the series).
 pub async fn middleware(
@@ -121,6 +147,7 @@ pub async fn middleware(
     let started = Instant::now();
     let registry = req.app_data::<Data<Metrics>>().cloned();
     let method = req.method().as_str().to_owned();
+    let _in_flight = registry.as_ref().map(|r| InFlight::enter(&r.in_flight));
     let res = next.call(req).await?;
     if let Some(registry) = registry {
         let route = res

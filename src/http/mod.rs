@@ -9,6 +9,7 @@ mod creates;
 pub mod error;
 pub mod extract;
 mod fallback;
+pub mod limits;
 mod media;
 pub mod metrics;
 mod ops;
@@ -28,6 +29,7 @@ pub use fallback::{RouteTable, not_found_or_not_allowed};
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
+use crate::auth::write_limit::WriteLimit;
 use crate::config::{PublicUrls, Publication};
 use crate::db::Db;
 use crate::media::MediaStore;
@@ -43,6 +45,7 @@ pub struct AppState {
     pub openapi_etag: String,
     pub tokens: TokenKeys,
     pub throttle: LoginThrottle,
+    pub writes: WriteLimit,
     pub max_upload_bytes: usize,
 }
 

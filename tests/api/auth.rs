@@ -31,6 +31,16 @@ pub async fn tokens_are_checked_strictly(backend: Backend) {
         .expect(200);
     let id = me["id"].as_i64().unwrap();
     assert_eq!(me["email"], email);
+    // An address no account can have is a failed sign-in, not a fault.
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "strict\u{0}@journal.example", "password": "x"})),
+        )
+        .await;
+    res.problem(401);
 
     // A token built by hand with the right key is accepted: the forgeries
     // below fail for the one reason each carries.

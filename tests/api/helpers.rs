@@ -267,7 +267,12 @@ impl Response {
 
     /// The fields a 400 problem names.
     pub fn invalid_fields(&self) -> Vec<String> {
-        let problem = self.problem(400);
+        self.fields_named(400)
+    }
+
+    /// The fields a problem with this status names.
+    pub fn fields_named(&self, status: u16) -> Vec<String> {
+        let problem = self.problem(status);
         problem["errors"]
             .as_array()
             .unwrap_or_else(|| panic!("no errors list: {problem}"))
@@ -276,6 +281,9 @@ impl Response {
             .collect()
     }
 }
+
+/// The password of every account the tests create.
+pub const PASSWORD: &str = "une phrase de passe assez longue";
 
 /// The signing secret the test servers use, so tests can forge tokens.
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
@@ -294,14 +302,13 @@ impl TestApp {
     /// Creates the account `email` and signs it in; returns its access token
     /// and the whole sign-in answer.
     pub async fn sign_in_as(&self, role: depeche::auth::Role, email: &str) -> (String, Value) {
-        let password = "une phrase de passe assez longue";
-        self.create_user(role, email, password);
+        self.create_user(role, email, PASSWORD);
         let res = self
             .send(
                 Method::POST,
                 "/api/v1/auth/login",
                 None,
-                Some(serde_json::json!({"email": email, "password": password})),
+                Some(serde_json::json!({"email": email, "password": PASSWORD})),
             )
             .await;
         let body = res.ok_json_any();

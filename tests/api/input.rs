@@ -82,6 +82,20 @@ pub async fn bad_bodies_are_named_and_change_nothing(backend: Backend) {
         .expect(200);
     assert_eq!(drafts["items"].as_array().unwrap().len(), 0);
 
+    // A merge patch may remove members, but not ones the resource lacks.
+    for path in ["/api/v1/sections/politique", "/api/v1/authors/nfamoro-keita"] {
+        let res = app
+            .send_with(
+                Method::PATCH,
+                path,
+                Some(&editor),
+                Some(json!({"surprise": null})),
+                &[("content-type", "application/merge-patch+json")],
+            )
+            .await;
+        assert_eq!(res.invalid_fields(), ["surprise"], "{path}");
+    }
+
     // Too large, and not JSON.
     let huge = json!({"title": "t", "body_html": "x".repeat(70_000)});
     post(huge).await.problem(413);

@@ -21,6 +21,7 @@ mod openapi;
 mod ops;
 mod outage;
 mod photos;
+mod rate_limit;
 mod resources;
 mod search;
 mod seed_page;
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
         errors::bad_query_parameters_are_named,
         errors::unknown_things_are_404_problems,
         errors::wrong_methods_are_405_with_allow,
+        errors::oversized_heads_are_refused_by_name,
         caching::conditional_get_answers_304,
         caching::head_answers_like_get_without_body,
         caching::cors_admits_configured_origins_only,
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         openapi::served_document_is_the_committed_one,
         editorial::life_of_the_demo_article,
         editorial::concurrent_edits_never_overwrite,
+        editorial::concurrent_creates_share_a_new_tag,
         editorial::retried_creates_are_not_duplicated,
         editorial::slugs_are_generated_unique_and_redirect,
         editorial::scheduled_articles_appear_on_time,
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         auth::refresh_tokens_rotate_and_reuse_ends_the_session,
         auth::failed_logins_reveal_nothing_and_slow_down,
         auth::every_role_does_only_what_it_may,
+        rate_limit::writes_are_limited_per_account,
         input::bad_bodies_are_named_and_change_nothing,
         input::html_is_sanitised_and_text_survives,
         admin::sections_authors_and_tags,
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
         photos::renditions_are_made_once_and_negotiated,
         photos::photos_in_use_are_kept,
         faults::acknowledged_writes_survive_a_kill,
+        faults::sigterm_lets_the_request_in_flight_finish,
         generate::generated_articles_are_complete_and_searchable,
         feeds::site_feed_in_every_format,
         feeds::section_and_author_feeds,

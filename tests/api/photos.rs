@@ -427,6 +427,21 @@ pub async fn photos_in_use_are_kept(backend: Backend) {
         )
         .await;
     assert_eq!(bad.invalid_fields(), ["focal_x"]);
+    // A focal point is given whole: half of one, or a stray member, is refused.
+    for (focal, field) in [
+        (json!({"y": 0.5}), "focal_point"),
+        (json!({"x": 0.5, "y": 0.5, "z": 1}), "focal_point.z"),
+    ] {
+        let res = app
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/photos/{id}"),
+                Some(&writer),
+                Some(json!({"focal_point": focal})),
+            )
+            .await;
+        assert_eq!(res.invalid_fields(), [field], "{focal}");
+    }
 
     // An article shows it as main photo and embeds the other in a figure.
     let body = format!(

@@ -321,11 +321,13 @@ pub fn update(
     user: &CurrentUser,
     if_version: Option<i64>,
 ) -> Result<()> {
-    let current = row(conn, id)?;
-    policy::can_edit(user, &current)?;
-    check_version(current.version, if_version)?;
-    let input = patch::apply(&editable(conn, &current)?, merge_patch)?;
-    save(conn, &current, &input, user, Change::Update)
+    crate::content::versioned(conn, if_version, |conn| {
+        let current = row(conn, id)?;
+        policy::can_edit(user, &current)?;
+        check_version(current.version, if_version)?;
+        let input = patch::apply(&editable(conn, &current)?, merge_patch)?;
+        save(conn, &current, &input, user, Change::Update)
+    })
 }
 
 /// Replaces the article's content with `input` as a new version.
@@ -338,11 +340,12 @@ pub(super) fn save(
 ) -> Result<()> {
     let valid = validate(conn, input, Some(current))?;
     let now = now();
-    if valid.columns.slug != current.slug {
-        remember_slug(conn, current, &valid.columns.slug, now)?;
-    }
     if !write::update(conn, current.id, &valid.columns, current.version, now)? {
         return Err(stale(conn, current));
+    }
+    // After the update, which holds the row: concurrent renames take turns.
+    if valid.columns.slug != current.slug {
+        remember_slug(conn, current, &valid.columns.slug, now)?;
     }
     write::set_tags(conn, current.id, &valid.tag_ids)?;
     revisions::record(conn, current.id, Some(user.id), change, now)

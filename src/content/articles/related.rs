@@ -121,12 +121,14 @@ pub fn replace(
     user: &CurrentUser,
     if_version: Option<i64>,
 ) -> Result<()> {
-    let current = row(conn, article_id)?;
-    policy::can_edit(user, &current)?;
-    check_version(current.version, if_version)?;
-    let links = validate_links(conn, article_id, links)?;
-    let now = now();
-    bump_version(conn, &current, now)?;
-    write::set_related_links(conn, article_id, &links)?;
-    revisions::record(conn, article_id, Some(user.id), Change::Update, now)
+    crate::content::versioned(conn, if_version, |conn| {
+        let current = row(conn, article_id)?;
+        policy::can_edit(user, &current)?;
+        check_version(current.version, if_version)?;
+        let links = validate_links(conn, article_id, links)?;
+        let now = now();
+        bump_version(conn, &current, now)?;
+        write::set_related_links(conn, article_id, &links)?;
+        revisions::record(conn, article_id, Some(user.id), Change::Update, now)
+    })
 }

@@ -192,12 +192,14 @@ pub fn restore(
     user: &CurrentUser,
     if_version: Option<i64>,
 ) -> Result<()> {
-    let current: ArticleRow = edit::row(conn, article_id)?;
-    policy::can_edit(user, &current)?;
-    check_version(current.version, if_version)?;
-    let revision = get(conn, article_id, number)?;
-    let snapshot = revision
-        .snapshot
-        .ok_or_else(|| Error::Conflict(format!("revision {number} cannot be read back")))?;
-    edit::save(conn, &current, &snapshot.content, user, Change::Revert(number))
+    crate::content::versioned(conn, if_version, |conn| {
+        let current: ArticleRow = edit::row(conn, article_id)?;
+        policy::can_edit(user, &current)?;
+        check_version(current.version, if_version)?;
+        let revision = get(conn, article_id, number)?;
+        let snapshot = revision
+            .snapshot
+            .ok_or_else(|| Error::Conflict(format!("revision {number} cannot be read back")))?;
+        edit::save(conn, &current, &snapshot.content, user, Change::Revert(number))
+    })
 }

@@ -151,11 +151,13 @@ pub fn apply(
     user: &CurrentUser,
     if_version: Option<i64>,
 ) -> Result<()> {
-    let current = row(conn, id)?;
-    let now = now();
-    let next = next(action, &current, user, now)?;
-    check_version(current.version, if_version)?;
-    set_state(conn, &current, &next, Some(user.id), now)
+    crate::content::versioned(conn, if_version, |conn| {
+        let current = row(conn, id)?;
+        let now = now();
+        let next = next(action, &current, user, now)?;
+        check_version(current.version, if_version)?;
+        set_state(conn, &current, &next, Some(user.id), now)
+    })
 }
 
 fn set_state(

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use super::editorial_json;
 use super::formats::{ArticleFormat, FormatParams, ninjs_response};
 use crate::content::articles::{self, Article, Audience, BySlug, ListParams, ListQuery, RelatedList, Teaser};
-use crate::content::{Page, parse_limit};
+use crate::content::{Page, given, parse_limit};
 use crate::http::caching::{self, CachePolicy};
 use crate::http::error::ApiError;
 use crate::http::extract::Viewer;
@@ -167,7 +167,7 @@ pub async fn by_id(
     params: Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
-    let format = ArticleFormat::of(&req, params.format.as_deref())?;
+    let format = ArticleFormat::of(&req, given(params.format.as_deref()))?;
     let urls = state.urls.clone();
     let audience = viewer.audience();
     let article = state
@@ -232,7 +232,7 @@ pub async fn related(
     params: Query<RelatedParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
-    let limit = parse_limit(params.limit.as_deref(), 6, 20).map_err(|e| ApiError::invalid(vec![e]))?;
+    let limit = parse_limit(given(params.limit.as_deref()), 6, 20).map_err(|e| ApiError::invalid(vec![e]))?;
     let urls = state.urls.clone();
     let related = state
         .db

@@ -172,7 +172,7 @@ pub async fn delete(
     params: Query<DeleteParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
-    let permanent = match params.permanent.as_deref() {
+    let permanent = match crate::content::given(params.permanent.as_deref()) {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => {
