@@ -13,6 +13,7 @@ then kept too). The server listens on 127.0.0.1 only.
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,28 @@ import time
 import uuid
 
 JWT_SECRET = "bench-secret-bench-secret-bench-secret-0123"
+
+
+# An article for benchmark writes; @@TITLE@@ is replaced per request.
+def write_body(kicker):
+    return {
+        "kicker": kicker,
+        "title": "@@TITLE@@ : le ministère de tutelle et l’OIM signent des conventions",
+        "standfirst": "Deux conventions de partenariat sur les principaux axes de leur collaboration.",
+        "body_html": "<p>" + "Nos compatriotes établis à l’Extérieur sont estimés à des millions. " * 20 + "</p>",
+        "section": "politique",
+        "authors": ["nfamoro-keita"],
+        "tags": ["Migration", "OIM"],
+    }
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk_latency(out, pct):
+    """The latency percentile `pct` of `wrk --latency` output, in ms (NaN when absent)."""
+    m = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+    return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
 
 
 def psql(url, sql, stdin=None, timeout=1800):

@@ -55,7 +55,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Site, free_port, psql  # noqa: E402
+from harness import Site, wrk_latency, write_body, free_port, psql  # noqa: E402
 from search import WORDS  # noqa: E402
 
 PASSWORD = "benchmark passphrase, long enough"
@@ -356,24 +356,10 @@ function request()
 end
 """
 
-WRITE_BODY = {
-    "kicker": "Banc d’essai",
-    "title": "@@TITLE@@ : le ministère de tutelle et l’OIM signent des conventions",
-    "standfirst": "Deux conventions de partenariat sur les principaux axes de leur collaboration.",
-    "body_html": "<p>" + "Nos compatriotes établis à l’Extérieur sont estimés à des millions. " * 20 + "</p>",
-    "section": "politique",
-    "authors": ["nfamoro-keita"],
-    "tags": ["Migration", "OIM"],
-}
-
-UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+WRITE_BODY = write_body("Banc d’essai")
 
 
 def parse_wrk(out):
-    def latency(pct):
-        m = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
-        return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
-
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if not m:
         raise SystemExit("could not read wrk's output:\n" + out)
@@ -382,8 +368,8 @@ def parse_wrk(out):
     total = re.search(r"(\d+) requests in", out)
     return {
         "rps": float(m.group(1)),
-        "p50": latency(50),
-        "p99": latency(99),
+        "p50": wrk_latency(out, 50),
+        "p99": wrk_latency(out, 99),
         "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0),
         "requests": int(total.group(1)) if total else 0,
     }

@@ -47,7 +47,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Site, psql  # noqa: E402
+from harness import Site, wrk_latency, write_body, psql  # noqa: E402
 from search import WORDS  # noqa: E402
 
 EDITOR = "soak-editor@journal.example"
@@ -256,24 +256,10 @@ function done(summary, latency, requests)
 end
 """
 
-WRITE_BODY = {
-    "kicker": "Endurance",
-    "title": "@@TITLE@@ : le ministère de tutelle et l’OIM signent des conventions",
-    "standfirst": "Deux conventions de partenariat sur les principaux axes de leur collaboration.",
-    "body_html": "<p>" + "Nos compatriotes établis à l’Extérieur sont estimés à des millions. " * 20 + "</p>",
-    "section": "politique",
-    "authors": ["nfamoro-keita"],
-    "tags": ["Migration", "OIM"],
-}
-
-UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+WRITE_BODY = write_body("Endurance")
 
 
 def parse_wrk(out):
-    def latency(pct):
-        m = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
-        return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
-
     total = re.search(r"(\d+) requests in", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if not (total and rps):
@@ -284,8 +270,8 @@ def parse_wrk(out):
     return {
         "requests": int(total.group(1)),
         "rps": float(rps.group(1)),
-        "p50": latency(50),
-        "p99": latency(99),
+        "p50": wrk_latency(out, 50),
+        "p99": wrk_latency(out, 99),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket": dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()))) if sock else {},
         "writes": {k: int(soak.get(k, 0)) for k in ("creates", "edits", "publishes")},
