@@ -115,6 +115,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let cors_origins = settings.cors_origins.clone();
         let max_body = settings.max_body_bytes;
+        let pool_threads = usize::try_from(settings.db_pool_size).unwrap_or(usize::MAX);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -132,7 +133,6 @@ impl Application {
                 SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")),
             )
             .default_service(web::to(http::not_found_or_not_allowed))
-            .wrap(from_fn(response_cache::middleware))
             .wrap(from_fn(http::limits::middleware))
             .wrap(cors(&cors_origins))
             .wrap(from_fn(security::middleware))
@@ -146,13 +146,18 @@ impl Application {
                 srv.call(req)
             })
             .wrap(TracingLogger::default())
+            // Outermost (wrapped last): a cached answer skips everything above.
+            .wrap(from_fn(response_cache::middleware))
         })
         .shutdown_timeout(30)
         // A client gets this long to send its request head, and an idle
         // keep-alive connection is closed after this long: slow clients
         // cannot pin the workers.
         .client_request_timeout(Duration::from_secs(10))
-        .keep_alive(Duration::from_secs(30));
+        .keep_alive(Duration::from_secs(30))
+        // Blocking work is database work: a thread beyond the pool's
+        // connections would only wait for one, keeping an allocator arena.
+        .worker_max_blocking_threads(pool_threads);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

@@ -11,7 +11,7 @@ use super::photos::{self, Photo};
 use super::{Error, FieldError, FieldErrors, Page, Result, cursor};
 use crate::config::PublicUrls;
 use crate::db::schema::{article_authors, authors};
-use crate::db::{DbConnection, utc};
+use crate::db::{DbConnection, any_of, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = authors, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -355,7 +355,7 @@ pub fn id_of(conn: &mut DbConnection, slug: &str) -> Result<Option<i64>> {
 pub fn of_articles(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<AuthorRef>>> {
     let rows: Vec<(i64, i64, String, String, String)> = article_authors::table
         .inner_join(authors::table)
-        .filter(article_authors::article_id.eq_any(ids))
+        .filter(any_of(conn, article_authors::article_id, ids))
         .order((article_authors::article_id, article_authors::position))
         .select((
             article_authors::article_id,

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::{Error, Result};
 use crate::config::PublicUrls;
 use crate::db::schema::photos;
-use crate::db::{DbConnection, utc};
+use crate::db::{DbConnection, any_of, any_of_text, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = photos, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -133,7 +133,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64], urls: &PublicUrls) -> Result
         return Ok(HashMap::new());
     }
     let rows: Vec<PhotoRow> = photos::table
-        .filter(photos::id.eq_any(ids))
+        .filter(any_of(conn, photos::id, ids))
         .select(PhotoRow::as_select())
         .load(conn)?;
     Ok(rows
@@ -450,11 +450,7 @@ pub fn of_article(
         })
         .collect();
     let mut rows: Vec<PhotoRow> = photos::table
-        .filter(
-            photos::storage_key
-                .eq_any(&keys)
-                .or(photos::id.nullable().eq(main_photo_id)),
-        )
+        .filter(any_of_text(conn, photos::storage_key, &keys).or(photos::id.nullable().eq(main_photo_id)))
         .select(PhotoRow::as_select())
         .load(conn)?;
     rows.sort_by_key(|r| {

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::{Error, Result};
 use crate::db::schema::sections;
-use crate::db::{DbConnection, utc};
+use crate::db::{DbConnection, any_of, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = sections, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -144,7 +144,7 @@ pub fn refs(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64, Section
         return Ok(HashMap::new());
     }
     let rows: Vec<SectionRow> = sections::table
-        .filter(sections::id.eq_any(ids))
+        .filter(any_of(conn, sections::id, ids))
         .select(SectionRow::as_select())
         .load(conn)?;
     Ok(rows.iter().map(|r| (r.id, SectionRef::from(r))).collect())

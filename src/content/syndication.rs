@@ -11,7 +11,7 @@ use super::tags::{self, Tag};
 use super::{Result, authors, sections};
 use crate::config::PublicUrls;
 use crate::db::schema::articles as articles_table;
-use crate::db::{DbConnection, now, utc};
+use crate::db::{DbConnection, any_of, now, utc};
 
 /// How many articles a feed carries.
 pub const FEED_LIMIT: i64 = 50;
@@ -67,7 +67,7 @@ pub fn feed(conn: &mut DbConnection, scope: &FeedScope, urls: &PublicUrls) -> Re
     let ids: Vec<i64> = teasers.iter().map(|t| t.id).collect();
     // One query for the texts and one for the tags, whatever the feed's length.
     let mut texts: HashMap<i64, (String, String, NaiveDateTime)> = articles_table::table
-        .filter(articles_table::id.eq_any(&ids))
+        .filter(any_of(conn, articles_table::id, &ids))
         .select((
             articles_table::id,
             articles_table::body_html,

@@ -7,8 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Result;
-use crate::db::DbConnection;
 use crate::db::schema::{article_tags, tags};
+use crate::db::{DbConnection, any_of};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Tag {
@@ -22,7 +22,7 @@ pub struct Tag {
 pub fn of_articles(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<Tag>>> {
     let rows: Vec<(i64, String, String)> = article_tags::table
         .inner_join(tags::table)
-        .filter(article_tags::article_id.eq_any(ids))
+        .filter(any_of(conn, article_tags::article_id, ids))
         .order((article_tags::article_id, article_tags::position))
         .select((article_tags::article_id, tags::slug, tags::name))
         .load(conn)?;

@@ -2,6 +2,7 @@
 //! `DATABASE_URL`; queries are written once against diesel's `MultiConnection`.
 
 mod connection;
+mod id_list;
 mod migrations;
 pub mod schema;
 
@@ -12,6 +13,7 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use connection::{Backend, DbConnection, Manager, MultiBackend};
+pub use id_list::{any_of, any_of_text};
 
 /// A multi-row `INSERT` of `rows` into `table` on a [`DbConnection`]: diesel
 /// writes those for each backend, not for the connection over both.

@@ -26,7 +26,7 @@ pub const MAX_HEAD_BYTES: usize = 32 * 1024;
 pub const MAX_HEADERS: usize = 64;
 
 /// What is wrong with the request's head, if anything.
-fn check(req: &HttpRequest) -> Result<(), ApiError> {
+pub fn check(req: &HttpRequest) -> Result<(), ApiError> {
     let limit = |status, field: &str, message: String| {
         Err(ApiError::Limit(status, vec![FieldError::new(field, message)]))
     };

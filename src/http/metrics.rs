@@ -10,7 +10,8 @@ use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{HttpResponse, get};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 use super::AppState;
@@ -20,8 +21,28 @@ pub struct Metrics {
     requests: IntCounterVec,
     in_flight: IntGauge,
     latency: HistogramVec,
-    cache: IntCounterVec,
+    cache_hits: IntCounter,
+    cache_misses: IntCounter,
     pool: IntGaugeVec,
+}
+
+/// One route's series for answers given from the response cache, resolved
+/// once when the answer is stored: a hit then costs a few atomic additions.
+pub struct RouteSeries {
+    ok: IntCounter,
+    not_modified: IntCounter,
+    latency: Histogram,
+}
+
+impl RouteSeries {
+    pub fn observe(&self, not_modified: bool, started: Instant) {
+        if not_modified {
+            self.not_modified.inc();
+        } else {
+            self.ok.inc();
+        }
+        self.latency.observe(started.elapsed().as_secs_f64());
+    }
 }
 
 impl Metrics {
@@ -82,17 +103,27 @@ impl Metrics {
             requests,
             in_flight,
             latency,
-            cache,
+            cache_hits: cache.with_label_values(&["hit"]),
+            cache_misses: cache.with_label_values(&["miss"]),
             pool,
         }
     }
 
     pub fn cache_hit(&self) {
-        self.cache.with_label_values(&["hit"]).inc();
+        self.cache_hits.inc();
     }
 
     pub fn cache_miss(&self) {
-        self.cache.with_label_values(&["miss"]).inc();
+        self.cache_misses.inc();
+    }
+
+    /// The series a cached `GET` of `route` counts in.
+    pub fn route_series(&self, route: &str) -> RouteSeries {
+        RouteSeries {
+            ok: self.requests.with_label_values(&[route, "GET", "200"]),
+            not_modified: self.requests.with_label_values(&[route, "GET", "304"]),
+            latency: self.latency.with_label_values(&[route]),
+        }
     }
 
     fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {

@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -28,7 +29,8 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use actix_web::{HttpResponse, HttpResponseBuilder};
 
-use super::metrics::Metrics;
+use super::limits;
+use super::metrics::{Metrics, RouteSeries};
 
 /// What a cacheable answer was computed from, when it is less than
 /// everything: the ids of the articles it shows.
@@ -65,9 +67,11 @@ struct Entry {
     /// The clock when its data was read.
     computed: u64,
     depends_on: Option<Box<[i64]>>,
+    /// Every header of the answer as it left the server (security, CORS…).
     headers: Vec<(HeaderName, HeaderValue)>,
     etag: Option<HeaderValue>,
     body: Bytes,
+    series: Option<RouteSeries>,
 }
 
 /// When each kind of data last changed, on the invalidation clock.
@@ -89,13 +93,12 @@ pub struct ResponseCache {
     invalidations: Invalidations,
 }
 
-/// Headers a cached answer keeps; the rest are set again on the way out.
-const KEPT: [HeaderName; 5] = [
-    header::CONTENT_TYPE,
-    header::CACHE_CONTROL,
-    header::ETAG,
-    header::LINK,
-    header::VARY,
+/// Headers that belong to one connection or one client, never replayed.
+const NOT_KEPT: [HeaderName; 4] = [
+    header::SET_COOKIE,
+    header::CONTENT_LENGTH,
+    header::CONNECTION,
+    header::TRANSFER_ENCODING,
 ];
 
 impl ResponseCache {
@@ -175,28 +178,33 @@ impl ResponseCache {
 }
 
 /// Requests whose answers may be shared: anonymous reads of the API, feeds
-/// and sitemaps. Files under /media have their own, file-backed caching.
+/// and sitemaps, within the limits on a request's head (a request over them
+/// goes the whole way, to be refused). Files under /media have their own,
+/// file-backed caching.
 fn cacheable(req: &ServiceRequest) -> bool {
     req.method() == Method::GET
         && !req.headers().contains_key(header::AUTHORIZATION)
         && ["/api/", "/feeds/", "/sitemap"]
             .iter()
             .any(|p| req.path().starts_with(p))
+        && limits::check(req.request()).is_ok()
 }
 
 /// The request as far as answers differ: some routes negotiate the format
-/// from `Accept`, so it is part of the key.
+/// from `Accept`, and the CORS headers depend on `Origin`.
 fn key(req: &ServiceRequest) -> String {
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .map(HeaderValue::as_bytes)
-        .unwrap_or_default();
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+            .unwrap_or_default()
+    };
     format!(
-        "{}?{}\n{}",
+        "{}?{}\n{}\n{}",
         req.path(),
         req.query_string(),
-        String::from_utf8_lossy(accept)
+        header(header::ACCEPT),
+        header(header::ORIGIN)
     )
 }
 
@@ -207,13 +215,14 @@ fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
     super::caching::if_none_match(headers, etag)
 }
 
-/// The cached answer: `304` when the client's `If-None-Match` (given apart,
-/// as a miss takes it off the request) names the entry's tag.
-fn replay(req: ServiceRequest, entry: &Entry, if_none_match: &HeaderMap) -> ServiceResponse<BoxBody> {
+/// The cached answer: `304` when the client's `If-None-Match` (on the
+/// request, or given apart when a miss took it off) names the entry's tag.
+fn replay(req: ServiceRequest, entry: &Entry, conditions: Option<&HeaderMap>) -> ServiceResponse<BoxBody> {
+    let conditions = conditions.unwrap_or_else(|| req.headers());
     let fresh = entry
         .etag
         .as_ref()
-        .is_some_and(|etag| not_modified(if_none_match, etag));
+        .is_some_and(|etag| not_modified(conditions, etag));
     let mut builder = HttpResponseBuilder::new(if fresh {
         StatusCode::NOT_MODIFIED
     } else {
@@ -232,10 +241,14 @@ fn replay(req: ServiceRequest, entry: &Entry, if_none_match: &HeaderMap) -> Serv
     req.into_response(response)
 }
 
+/// The outermost layer: a hit is answered here, before routing, logging and
+/// the other middleware, with the headers they gave the stored answer; it is
+/// counted in the metrics of its route all the same.
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
     let cache = req.app_data::<Data<ResponseCache>>().cloned();
     let metrics = req.app_data::<Data<Metrics>>().cloned();
     let Some(cache) = cache else {
@@ -259,8 +272,11 @@ pub async fn middleware(
         if let Some(m) = &metrics {
             m.cache_hit();
         }
-        let conditions = req.headers().clone();
-        return Ok(replay(req, &entry, &conditions));
+        let res = replay(req, &entry, None);
+        if let Some(series) = &entry.series {
+            series.observe(res.status() == StatusCode::NOT_MODIFIED, started);
+        }
+        return Ok(res);
     }
     if let Some(m) = &metrics {
         m.cache_miss();
@@ -280,14 +296,20 @@ pub async fn middleware(
     if !shareable {
         return Ok(res.map_into_boxed_body());
     }
+    let series = metrics
+        .as_ref()
+        .zip(res.request().match_pattern())
+        .map(|(m, route)| m.route_series(&route));
     let (req, res) = res.into_parts();
     let (mut head, body) = res.into_parts();
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("response body"))?;
-    let headers: Vec<(HeaderName, HeaderValue)> = KEPT
+    let headers: Vec<(HeaderName, HeaderValue)> = head
+        .headers()
         .iter()
-        .filter_map(|name| head.headers().get(name).map(|v| (name.clone(), v.clone())))
+        .filter(|(name, _)| !NOT_KEPT.contains(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
     let depends_on = head.extensions_mut().remove::<DependsOn>().map(|d| d.0);
     let entry = Arc::new(Entry {
@@ -296,7 +318,12 @@ pub async fn middleware(
         etag: head.headers().get(header::ETAG).cloned(),
         headers,
         body,
+        series,
     });
     entries.insert(key, entry.clone());
-    Ok(replay(ServiceRequest::from_request(req), &entry, &conditions))
+    Ok(replay(
+        ServiceRequest::from_request(req),
+        &entry,
+        Some(&conditions),
+    ))
 }

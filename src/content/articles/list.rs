@@ -13,7 +13,7 @@ use crate::content::{
     parse_limit, search, sections, tags,
 };
 use crate::db::schema::{article_authors, article_tags, articles};
-use crate::db::{DbConnection, now};
+use crate::db::{DbConnection, any_of, any_of_text, now};
 
 /// Query parameters of the article list, as sent. Every one is optional.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -248,21 +248,25 @@ fn filtered(conn: &mut DbConnection, q: &ListQuery) -> Result<BoxedTeasers<'stat
         None => visible_teasers(now()).into_boxed(),
         Some(statuses) => articles::table
             .filter(articles::deleted_at.is_null())
-            .filter(articles::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
+            .filter(any_of_text(
+                conn,
+                articles::status,
+                &statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            ))
             .select(TeaserRow::as_select())
             .into_boxed(),
     };
     // A filter naming no existing section, author or tag matches nothing.
-    let none: Vec<i64> = Vec::new();
+    let none = any_of(conn, articles::id, &[]);
     if let Some(slug) = &q.section {
         let Some(ids) = sections::ids_with_children(conn, slug)? else {
-            return Ok(sql.filter(articles::id.eq_any(none)));
+            return Ok(sql.filter(none));
         };
-        sql = sql.filter(articles::section_id.eq_any(ids));
+        sql = sql.filter(any_of(conn, articles::section_id, &ids));
     }
     if let Some(slug) = &q.author {
         let Some(id) = authors::id_of(conn, slug)? else {
-            return Ok(sql.filter(articles::id.eq_any(none)));
+            return Ok(sql.filter(none));
         };
         sql = sql.filter(
             articles::id.eq_any(
@@ -274,7 +278,7 @@ fn filtered(conn: &mut DbConnection, q: &ListQuery) -> Result<BoxedTeasers<'stat
     }
     if let Some(slug) = &q.tag {
         let Some(id) = tags::id_of(conn, slug)? else {
-            return Ok(sql.filter(articles::id.eq_any(none)));
+            return Ok(sql.filter(none));
         };
         sql = sql.filter(
             articles::id.eq_any(

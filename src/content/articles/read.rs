@@ -14,7 +14,7 @@ use crate::config::PublicUrls;
 use crate::content::search::{self, normalise::Stemming};
 use crate::content::{Error, Result};
 use crate::db::schema::{article_search, article_slugs, article_tags, articles, related_links};
-use crate::db::{DbConnection, now};
+use crate::db::{DbConnection, any_of, now};
 
 fn not_found(what: impl std::fmt::Display) -> Error {
     Error::NotFound(format!("no published article {what}"))
@@ -97,7 +97,7 @@ pub(super) fn curated_links(
         Vec::new()
     } else {
         let target_rows: Vec<TeaserRow> = visible_teasers(now)
-            .filter(articles::id.eq_any(&target_ids))
+            .filter(any_of(conn, articles::id, &target_ids))
             .load(conn)?;
         teasers(conn, target_rows, urls, Audience::Public)?
     };
@@ -244,9 +244,11 @@ impl Likeness {
         exclude: &[i64],
         wanted: usize,
     ) -> Result<Vec<TeaserRow>> {
+        let excluded = any_of(conn, articles::id, exclude);
+        let tagged = any_of(conn, article_tags::tag_id, &self.tag_ids);
         let candidates = || {
             visible_teasers(now)
-                .filter(articles::id.ne_all(exclude.to_vec()))
+                .filter(diesel::dsl::not(excluded.clone()))
                 .order((articles::published_at.desc(), articles::id.desc()))
                 .limit(CANDIDATES_PER_KIND)
                 .into_boxed()
@@ -258,7 +260,7 @@ impl Likeness {
                     .filter(
                         articles::id.eq_any(
                             article_tags::table
-                                .filter(article_tags::tag_id.eq_any(self.tag_ids.clone()))
+                                .filter(tagged.clone())
                                 .select(article_tags::article_id),
                         ),
                     )
@@ -273,7 +275,7 @@ impl Likeness {
             );
         }
         let head: Vec<String> = self.head.iter().cloned().collect();
-        if let Some(sharing) = search::sharing_head_terms(search::backend(conn), self.stemming, &head) {
+        if let Some(sharing) = search::sharing_head_terms(conn.backend(), self.stemming, &head) {
             rows.extend(candidates().filter(sharing).load::<TeaserRow>(conn)?);
         }
         let mut seen = HashSet::new();
@@ -282,8 +284,8 @@ impl Likeness {
         let mut shared_tags: HashMap<i64, i64> = HashMap::new();
         if !self.tag_ids.is_empty() {
             let pairs: Vec<i64> = article_tags::table
-                .filter(article_tags::article_id.eq_any(&ids))
-                .filter(article_tags::tag_id.eq_any(&self.tag_ids))
+                .filter(any_of(conn, article_tags::article_id, &ids))
+                .filter(any_of(conn, article_tags::tag_id, &self.tag_ids))
                 .select(article_tags::article_id)
                 .load(conn)?;
             for article in pairs {
@@ -291,7 +293,7 @@ impl Likeness {
             }
         }
         let heads: HashMap<i64, String> = article_search::table
-            .filter(article_search::article_id.eq_any(&ids))
+            .filter(any_of(conn, article_search::article_id, &ids))
             .filter(article_search::lang.eq(self.stemming.code()))
             .select((article_search::article_id, article_search::head))
             .load::<(i64, String)>(conn)?

@@ -24,8 +24,8 @@ use diesel::sql_types::{Array, BigInt, Text};
 use super::normalise::{Stemming, terms};
 use super::query::lang_lexeme;
 use crate::content::{Result, text};
-use crate::db::DbConnection;
 use crate::db::schema::{article_authors, article_search, articles, authors};
+use crate::db::{DbConnection, any_of};
 
 /// An article's text as indexed: terms per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +119,7 @@ pub fn index_written(
     author_ids: &[i64],
 ) -> Result<()> {
     let mut names: Vec<(i64, String)> = authors::table
-        .filter(authors::id.eq_any(author_ids))
+        .filter(any_of(conn, authors::id, author_ids))
         .select((authors::id, authors::name))
         .load(conn)?;
     names.sort_by_key(|(author, _)| author_ids.iter().position(|a| a == author));

@@ -41,20 +41,13 @@ use crate::config::PublicUrls;
 use crate::content::articles::{Audience, BoxedTeasers, Teaser, TeaserRow, teasers};
 use crate::content::{FieldError, Page, Result, cursor, next_cursor, text};
 use crate::db::schema::articles;
-use crate::db::{Backend, DbConnection, MultiBackend};
+use crate::db::{Backend, DbConnection, MultiBackend, any_of};
 
 /// A condition on `articles` rows.
 pub type Predicate = Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Bool>>;
 
 /// Highest tier: every wanted word in the head (kicker, title).
 const TOP_TIER: i32 = 3;
-
-pub fn backend(conn: &DbConnection) -> Backend {
-    match conn {
-        DbConnection::Sqlite(_) => Backend::Sqlite,
-        DbConnection::Postgres(_) => Backend::Postgres,
-    }
-}
 
 /// Articles whose index row matches `expression` (FTS5 or `tsquery` text,
 /// as the backend wants).
@@ -146,10 +139,10 @@ fn few_matches(
 /// The articles of one relevance tier for `query`: those matching the
 /// tier's columns and not the tier above's.
 fn in_tier(conn: &mut DbConnection, query: &SearchQuery, tier: i32) -> Result<Predicate> {
-    let backend = backend(conn);
+    let backend = conn.backend();
     let (columns, above) = tier_columns(tier);
     let this: Predicate = match few_matches(conn, query, columns)? {
-        Some(ids) => Box::new(articles::id.eq_any(ids)),
+        Some(ids) => Box::new(any_of(conn, articles::id, &ids)),
         None => within(backend, query, columns),
     };
     Ok(match above {
@@ -227,7 +220,7 @@ type SnippetText = (i64, String, Option<String>, String);
 fn add_snippets(conn: &mut DbConnection, items: &mut [Teaser], query: &SearchQuery) -> Result<()> {
     let ids: Vec<i64> = items.iter().map(|t| t.id).collect();
     let texts: HashMap<i64, (String, Option<String>, String)> = articles::table
-        .filter(articles::id.eq_any(&ids))
+        .filter(any_of(conn, articles::id, &ids))
         .select((
             articles::id,
             articles::language,
