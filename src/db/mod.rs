@@ -2,8 +2,8 @@
 //! `DATABASE_URL`; queries are written once against diesel's `MultiConnection`.
 
 mod connection;
-mod id_list;
 mod migrations;
+mod prepared;
 pub mod schema;
 
 use std::sync::{Arc, Mutex};
@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use connection::{Backend, DbConnection, Manager, MultiBackend};
-pub use id_list::{any_of, any_of_text};
+pub use prepared::{Fixed, any_of, any_of_text, fixed};
 
 /// A multi-row `INSERT` of `rows` into `table` on a [`DbConnection`]: diesel
 /// writes those for each backend, not for the connection over both.

@@ -13,7 +13,6 @@ pub mod write;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{AsSelect, Filter, Select};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,7 +26,7 @@ use super::tags::{self, Tag};
 use super::{Result, text};
 use crate::config::PublicUrls;
 use crate::db::schema::articles;
-use crate::db::{DbConnection, utc};
+use crate::db::{DbConnection, Fixed, fixed, utc};
 
 /// Where an article stands in the editorial workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -332,12 +331,12 @@ fn full(
 /// for a query that repeats its condition, and a statement without a list of
 /// bound values can be prepared once and reused.
 type Visible = diesel::dsl::And<
-    diesel::dsl::And<diesel::expression::SqlLiteral<Bool>, diesel::dsl::IsNull<articles::deleted_at>>,
+    diesel::dsl::And<Fixed, diesel::dsl::IsNull<articles::deleted_at>>,
     diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
 >;
 
 pub fn visible(now: NaiveDateTime) -> Visible {
-    diesel::dsl::sql::<Bool>("articles.status IN ('published', 'scheduled')")
+    fixed(&["articles.status IN ('published', 'scheduled')"])
         .and(articles::deleted_at.is_null())
         .and(articles::published_at.le(now))
 }

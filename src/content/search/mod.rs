@@ -29,7 +29,6 @@ pub mod snippet;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
@@ -41,7 +40,7 @@ use crate::config::PublicUrls;
 use crate::content::articles::{Audience, BoxedTeasers, Teaser, TeaserRow, teasers};
 use crate::content::{FieldError, Page, Result, cursor, next_cursor, text};
 use crate::db::schema::articles;
-use crate::db::{Backend, DbConnection, MultiBackend, any_of};
+use crate::db::{Backend, DbConnection, MultiBackend, any_of, fixed};
 
 /// A condition on `articles` rows.
 pub type Predicate = Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Bool>>;
@@ -52,18 +51,14 @@ const TOP_TIER: i32 = 3;
 /// Articles whose index row matches `expression` (FTS5 or `tsquery` text,
 /// as the backend wants).
 fn matching(backend: Backend, expression: String) -> Predicate {
-    match backend {
-        Backend::Sqlite => Box::new(
-            sql::<Bool>("articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ")
-                .bind::<Text, _>(expression)
-                .sql(")"),
-        ),
-        Backend::Postgres => Box::new(
-            sql::<Bool>("articles.id IN (SELECT article_id FROM article_search WHERE tsv @@ CAST(")
-                .bind::<Text, _>(expression)
-                .sql(" AS tsquery))"),
-        ),
-    }
+    Box::new(match backend {
+        Backend::Sqlite => fixed(&["articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH "])
+            .bind(expression, ")"),
+        Backend::Postgres => {
+            fixed(&["articles.id IN (SELECT article_id FROM article_search WHERE tsv @@ CAST("])
+                .bind(expression, " AS tsquery))")
+        }
+    })
 }
 
 /// The index columns of a relevance tier (see the module docs), and those
@@ -90,11 +85,12 @@ fn within(backend: Backend, query: &SearchQuery, columns: Option<&str>) -> Predi
     match backend {
         Backend::Sqlite => matching(backend, query.fts5(columns)),
         Backend::Postgres => Box::new(
-            sql::<Bool>("articles.id IN (SELECT article_id FROM article_search WHERE ")
-                .sql(vector(columns))
-                .sql(" @@ CAST(")
-                .bind::<Text, _>(query.tsquery(""))
-                .sql(" AS tsquery))"),
+            fixed(&[
+                "articles.id IN (SELECT article_id FROM article_search WHERE ",
+                vector(columns),
+                " @@ CAST(",
+            ])
+            .bind(query.tsquery(""), " AS tsquery))"),
         ),
     }
 }

@@ -1,5 +1,13 @@
-//! `column IN (values)` with the values as one bound parameter.
+//! Conditions whose statements each connection prepares once.
 //!
+//! diesel prepares again, at every execution, any statement holding SQL text
+//! (`sql()`), since it cannot know the text is one of a few, and any holding
+//! a list of values. Preparing costs more than running most of our queries;
+//! these conditions are cached like the rest.
+//!
+//! [`fixed`]: SQL text written in the program, with at most one bound value.
+//!
+//! [`any_of`]: `column IN (values)` with the values as one bound parameter.
 //! diesel writes `IN (?, ?, …)` with one parameter per value, a statement
 //! that differs with the number of values and is therefore prepared again at
 //! every execution: several times per article read. Bound as one text value
@@ -8,7 +16,7 @@
 //! and each connection prepares it once.
 
 use diesel::QueryResult;
-use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping, is_aggregate};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{Bool, HasSqlType, Text};
@@ -105,11 +113,75 @@ impl<C> AnyOf<C> {
     }
 }
 
+/// A condition of SQL text fixed in the program, around at most one bound
+/// text value.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    before: Vec<&'static str>,
+    bound: Option<(String, &'static str)>,
+}
+
+/// The condition `text`, its pieces written one after the other.
+pub fn fixed(text: &[&'static str]) -> Fixed {
+    Fixed {
+        before: text.to_vec(),
+        bound: None,
+    }
+}
+
+impl Fixed {
+    /// The condition followed by `value`, bound, then by `after`.
+    pub fn bind(self, value: String, after: &'static str) -> Self {
+        Self {
+            bound: Some((value, after)),
+            ..self
+        }
+    }
+
+    fn walk<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: diesel::backend::Backend + HasSqlType<Text>,
+        String: ToSql<Text, DB>,
+    {
+        for text in &self.before {
+            out.push_sql(text);
+        }
+        if let Some((value, after)) = &self.bound {
+            out.push_bind_param::<Text, String>(value)?;
+            out.push_sql(after);
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for Fixed {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Expression for Fixed {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for Fixed {}
+
+impl<QS> SelectableExpression<QS> for Fixed {}
+
+impl<GB> ValidGrouping<GB> for Fixed {
+    type IsAggregate = is_aggregate::Never;
+}
+
 // diesel renders some expressions (subqueries of `IN`, for one) through
-// each backend of the connection over both, so each gets the fragment.
-macro_rules! fragment_for {
+// each backend of the connection over both, so each gets the fragments.
+macro_rules! fragments_for {
     ($($db:ty),+) => {$(
         impl<C: QueryFragment<$db>> QueryFragment<$db> for AnyOf<C> {
+            fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, $db>) -> QueryResult<()> {
+                self.walk(out)
+            }
+        }
+
+        impl QueryFragment<$db> for Fixed {
             fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, $db>) -> QueryResult<()> {
                 self.walk(out)
             }
@@ -117,4 +189,4 @@ macro_rules! fragment_for {
     )+};
 }
 
-fragment_for!(MultiBackend, diesel::pg::Pg, diesel::sqlite::Sqlite);
+fragments_for!(MultiBackend, diesel::pg::Pg, diesel::sqlite::Sqlite);
