@@ -8,17 +8,17 @@
 use std::collections::VecDeque;
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, IteratorRandom};
 use rand::{Rng, SeedableRng};
 
-use super::articles::write::{self, Link, NewArticle};
+use super::articles::write::{self, Link, NewArticle, Prepared};
 use super::articles::{Access, Comments, Status};
-use super::search::index::Document;
 use super::{Result, tags, text};
 use crate::db::schema::{authors, photos, sections};
-use crate::db::{Db, DbConnection, now};
+use crate::db::{Backend, Db, DbConnection, now};
 
 const SECTIONS: [(&str, &str); 12] = [
     ("politique", "Politique"),
@@ -311,8 +311,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut StdRng, photo_key: &str) -> Resul
 
 /// One generated article and what hangs off it.
 struct Generated {
-    new: NewArticle,
-    doc: Document,
+    article: Prepared,
     tags: Vec<i64>,
     /// Picks the articles its related links point to, among those written
     /// just before it (known only to the writer).
@@ -322,7 +321,7 @@ struct Generated {
 /// How many earlier articles related links choose from.
 const LINK_WINDOW: usize = 50;
 
-fn compose(rng: &mut StdRng, fixtures: &Fixtures, started: NaiveDateTime) -> Generated {
+fn compose(rng: &mut StdRng, fixtures: &Fixtures, started: NaiveDateTime, backend: Backend) -> Generated {
     let three_years = Duration::days(3 * 365).num_seconds();
     let kicker = sentence(rng, 2);
     let title = sentence(rng, 9);
@@ -350,17 +349,8 @@ fn compose(rng: &mut StdRng, fixtures: &Fixtures, started: NaiveDateTime) -> Gen
         published_at: Some(published),
         author_ids: authors.iter().map(|(id, _)| *id).collect(),
     };
-    let doc = Document::new(
-        &new.language,
-        new.kicker.as_deref(),
-        &new.title,
-        new.standfirst.as_deref(),
-        &new.body_html,
-        &names,
-    );
     Generated {
-        new,
-        doc,
+        article: Prepared::new(new, &names, backend),
         tags: fixtures.tags.choose_multiple(rng, 3).copied().collect(),
         link_seed: rng.random(),
     }
@@ -373,12 +363,13 @@ fn store(
     recent: &mut VecDeque<i64>,
     now: NaiveDateTime,
 ) -> Result<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        // Rows land all over the slug and date indexes: a page cache of a
+        // few MiB would read most pages back from the file at each batch.
+        c.batch_execute("PRAGMA cache_size = -262144")?;
+    }
     let ids = write::reserve_ids(conn, batch.len())?;
-    let rows: Vec<_> = ids
-        .iter()
-        .zip(batch)
-        .map(|(id, g)| (*id, &g.new, &g.doc))
-        .collect();
+    let rows: Vec<_> = ids.iter().zip(batch).map(|(id, g)| (*id, &g.article)).collect();
     write::insert_many(conn, &rows, now)?;
     let tags: Vec<(i64, &[i64])> = ids
         .iter()
@@ -418,6 +409,7 @@ pub fn articles(db: &Db, photo_key: &str, count: usize, seed: u64) -> anyhow::Re
     let mut rng = StdRng::seed_from_u64(seed);
     let fixtures = db.write_blocking(|conn| fixtures(conn, &mut rng, photo_key))?;
     let started = now();
+    let backend = db.backend();
     let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Generated>>(2);
     std::thread::scope(|scope| {
         // Composing text and its search terms costs about as much as storing
@@ -427,7 +419,9 @@ pub fn articles(db: &Db, photo_key: &str, count: usize, seed: u64) -> anyhow::Re
             let mut left = count;
             while left > 0 {
                 let size = BATCH.min(left);
-                let batch = (0..size).map(|_| compose(&mut rng, fixtures, started)).collect();
+                let batch = (0..size)
+                    .map(|_| compose(&mut rng, fixtures, started, backend))
+                    .collect();
                 if to_writer.send(batch).is_err() {
                     return;
                 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{Access, Comments, Status, derived_text};
 use crate::content::{Result, search};
 use crate::db::schema::{article_authors, article_tags, articles, related_links};
-use crate::db::{DbConnection, insert_rows};
+use crate::db::{Backend, DbConnection, insert_rows};
 
 /// An article's own columns, as written; derived columns are computed here.
 #[derive(Debug, Clone)]
@@ -64,7 +64,19 @@ impl NewArticle {
     }
 
     fn columns(&self, version: i64, now: NaiveDateTime) -> Columns<'_> {
-        let (auto_excerpt, word_count) = derived_text(self.standfirst.as_deref(), &self.body_html);
+        self.columns_derived(version, now, self.derived())
+    }
+
+    fn derived(&self) -> (String, i32) {
+        derived_text(self.standfirst.as_deref(), &self.body_html)
+    }
+
+    fn columns_derived(
+        &self,
+        version: i64,
+        now: NaiveDateTime,
+        (auto_excerpt, word_count): (String, i32),
+    ) -> Columns<'_> {
         Columns {
             slug: &self.slug,
             status: self.status.as_str(),
@@ -107,20 +119,44 @@ pub fn insert(
     Ok(id)
 }
 
+/// An article ready for [`insert_many`], with everything derived from its
+/// text computed beforehand: data generation does it on another thread
+/// than the one writing.
+pub struct Prepared {
+    pub new: NewArticle,
+    derived: (String, i32),
+    search: search::index::Row,
+}
+
+impl Prepared {
+    /// `names`: the bylines' names, in order.
+    pub fn new(new: NewArticle, names: &[String], backend: Backend) -> Self {
+        let doc = search::index::Document::new(
+            &new.language,
+            new.kicker.as_deref(),
+            &new.title,
+            new.standfirst.as_deref(),
+            &new.body_html,
+            names,
+        );
+        Self {
+            derived: new.derived(),
+            search: doc.row(backend),
+            new,
+        }
+    }
+}
+
 /// Inserts articles under ids reserved with [`reserve_ids`], their bylines
 /// and their search documents, a few statements for the lot: the bulk path
 /// of data generation.
-pub fn insert_many(
-    conn: &mut DbConnection,
-    articles: &[(i64, &NewArticle, &search::index::Document)],
-    now: NaiveDateTime,
-) -> Result<()> {
+pub fn insert_many(conn: &mut DbConnection, articles: &[(i64, &Prepared)], now: NaiveDateTime) -> Result<()> {
     let rows: Vec<_> = articles
         .iter()
-        .map(|(id, new, _)| {
+        .map(|(id, article)| {
             (
                 articles::id.eq(*id),
-                new.columns(1, now),
+                article.new.columns_derived(1, now, article.derived.clone()),
                 articles::created_at.eq(now),
                 articles::created_by.eq(None::<i64>),
             )
@@ -129,12 +165,14 @@ pub fn insert_many(
     insert_rows!(conn, articles::table, rows)?;
     let bylines: Vec<(i64, &[i64])> = articles
         .iter()
-        .map(|(id, new, _)| (*id, new.author_ids.as_slice()))
+        .map(|(id, article)| (*id, article.new.author_ids.as_slice()))
         .collect();
     add_authors(conn, &bylines)?;
-    let docs: Vec<(i64, &search::index::Document)> =
-        articles.iter().map(|(id, _, doc)| (*id, *doc)).collect();
-    search::index::store_new(conn, &docs)
+    let rows: Vec<(i64, &search::index::Row)> = articles
+        .iter()
+        .map(|(id, article)| (*id, &article.search))
+        .collect();
+    search::index::store_new(conn, &rows)
 }
 
 /// Takes `count` article ids from the same sequence inserts use, for rows

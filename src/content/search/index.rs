@@ -25,7 +25,7 @@ use super::normalise::{Stemming, terms};
 use super::query::lang_lexeme;
 use crate::content::{Result, text};
 use crate::db::schema::{article_authors, article_search, articles, authors};
-use crate::db::{DbConnection, any_of};
+use crate::db::{Backend, DbConnection, any_of};
 
 /// An article's text as indexed: terms per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,8 +105,29 @@ impl Document {
     }
 }
 
-fn joined(terms: &[String]) -> String {
-    terms.join(" ")
+/// A document as stored: terms joined per field and, for PostgreSQL, its
+/// vectors (all fields, head, head and lead).
+pub struct Row {
+    lang: &'static str,
+    head: String,
+    lead: String,
+    body: String,
+    names: String,
+    vectors: Option<[String; 3]>,
+}
+
+impl Document {
+    pub fn row(&self, backend: Backend) -> Row {
+        Row {
+            lang: self.stemming.code(),
+            head: self.head.join(" "),
+            lead: self.lead.join(" "),
+            body: self.body.join(" "),
+            names: self.names.join(" "),
+            vectors: (backend == Backend::Postgres)
+                .then(|| [self.tsvector_of(4), self.tsvector_of(1), self.tsvector_of(2)]),
+        }
+    }
 }
 
 /// Writes the index row of article `id` from the text just written (so the
@@ -165,44 +186,40 @@ pub fn reindex(conn: &mut DbConnection, id: i64) -> Result<()> {
 
 fn store(conn: &mut DbConnection, id: i64, doc: &Document) -> Result<()> {
     diesel::delete(article_search::table.find(id)).execute(conn)?;
-    store_new(conn, &[(id, doc)])
+    let row = doc.row(conn.backend());
+    store_new(conn, &[(id, &row)])
 }
 
 /// Writes the index rows of articles that have none yet, in one statement.
-pub fn store_new(conn: &mut DbConnection, docs: &[(i64, &Document)]) -> Result<()> {
-    let ids: Vec<i64> = docs.iter().map(|(id, _)| *id).collect();
-    let langs: Vec<&str> = docs.iter().map(|(_, doc)| doc.stemming.code()).collect();
-    let field = |terms: fn(&Document) -> &[String]| -> Vec<String> {
-        docs.iter().map(|(_, doc)| joined(terms(doc))).collect()
-    };
-    let (head, lead, body, names) = (
-        field(|d| &d.head),
-        field(|d| &d.lead),
-        field(|d| &d.body),
-        field(|d| &d.names),
-    );
+pub fn store_new(conn: &mut DbConnection, rows: &[(i64, &Row)]) -> Result<()> {
     match conn {
         DbConnection::Sqlite(c) => {
-            let rows: Vec<_> = (0..ids.len())
-                .map(|i| {
+            let values: Vec<_> = rows
+                .iter()
+                .map(|(id, row)| {
                     (
-                        article_search::article_id.eq(ids[i]),
-                        article_search::lang.eq(langs[i]),
-                        article_search::head.eq(&head[i]),
-                        article_search::lead.eq(&lead[i]),
-                        article_search::body.eq(&body[i]),
-                        article_search::names.eq(&names[i]),
+                        article_search::article_id.eq(*id),
+                        article_search::lang.eq(row.lang),
+                        article_search::head.eq(&row.head),
+                        article_search::lead.eq(&row.lead),
+                        article_search::body.eq(&row.body),
+                        article_search::names.eq(&row.names),
                     )
                 })
                 .collect();
             diesel::insert_into(article_search::table)
-                .values(rows)
+                .values(values)
                 .execute(c)?;
         }
         DbConnection::Postgres(c) => {
-            let vectors = |fields: usize| -> Vec<String> {
-                docs.iter().map(|(_, doc)| doc.tsvector_of(fields)).collect()
+            let column =
+                |get: fn(&Row) -> &str| -> Vec<&str> { rows.iter().map(|(_, row)| get(row)).collect() };
+            let vector = |i: usize| -> Vec<&str> {
+                rows.iter()
+                    .map(|(_, row)| row.vectors.as_ref().expect("a row made for PostgreSQL")[i].as_str())
+                    .collect()
             };
+            let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
             // One array per column whatever the number of rows; the tsvector
             // casts need SQL that diesel's insert does not write.
             diesel::sql_query(
@@ -214,14 +231,14 @@ pub fn store_new(conn: &mut DbConnection, docs: &[(i64, &Document)]) -> Result<(
                  AS t(id, lang, head, lead, body, names, tsv, head_tsv, lead_tsv)",
             )
             .bind::<Array<BigInt>, _>(&ids)
-            .bind::<Array<Text>, _>(&langs)
-            .bind::<Array<Text>, _>(&head)
-            .bind::<Array<Text>, _>(&lead)
-            .bind::<Array<Text>, _>(&body)
-            .bind::<Array<Text>, _>(&names)
-            .bind::<Array<Text>, _>(vectors(4))
-            .bind::<Array<Text>, _>(vectors(1))
-            .bind::<Array<Text>, _>(vectors(2))
+            .bind::<Array<Text>, _>(column(|r| r.lang))
+            .bind::<Array<Text>, _>(column(|r| &r.head))
+            .bind::<Array<Text>, _>(column(|r| &r.lead))
+            .bind::<Array<Text>, _>(column(|r| &r.body))
+            .bind::<Array<Text>, _>(column(|r| &r.names))
+            .bind::<Array<Text>, _>(vector(0))
+            .bind::<Array<Text>, _>(vector(1))
+            .bind::<Array<Text>, _>(vector(2))
             .execute(c)?;
         }
     }

@@ -141,6 +141,10 @@ pub fn is_stop_word(folded: &str) -> bool {
 
 /// Lowercases `word` and folds its accents.
 pub fn fold(word: &str) -> String {
+    // Most words of French text are plain ASCII: nothing to fold but case.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
         let folded = match c {
