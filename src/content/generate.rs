@@ -1,7 +1,8 @@
 //! Realistic French articles in bulk, for benchmarks: `depeche generate`.
 //! Twelve sections, two hundred authors, three hundred tags, photos, bodies
 //! of about 700 words with accents, three related links each, publication
-//! times spread over three years. Rows are written by the bulk path of the
+//! times spread over three years and written oldest first, as an archive
+//! grows (the date indexes then grow at one end). Rows are written by the bulk path of the
 //! article store (many rows per statement, search documents included), while
 //! a second thread composes the next batch.
 
@@ -321,11 +322,22 @@ struct Generated {
 /// How many earlier articles related links choose from.
 const LINK_WINDOW: usize = 50;
 
-fn compose(rng: &mut StdRng, fixtures: &Fixtures, started: NaiveDateTime, backend: Backend) -> Generated {
-    let three_years = Duration::days(3 * 365).num_seconds();
+/// Publication times span this long before the generation started.
+const SPAN_SECONDS: i64 = 3 * 365 * 24 * 3600;
+
+/// When the `n`-th of `count` articles was published: oldest first, as an
+/// archive grows, a little apart at random.
+fn published_at(rng: &mut StdRng, started: NaiveDateTime, n: usize, count: usize) -> NaiveDateTime {
+    let count = i64::try_from(count.max(1)).unwrap_or(i64::MAX);
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    let step = (SPAN_SECONDS / count).max(1);
+    let age = SPAN_SECONDS - n.saturating_mul(SPAN_SECONDS) / count - rng.random_range(0..step);
+    started - Duration::seconds(age.max(60))
+}
+
+fn compose(rng: &mut StdRng, fixtures: &Fixtures, published: NaiveDateTime, backend: Backend) -> Generated {
     let kicker = sentence(rng, 2);
     let title = sentence(rng, 9);
-    let published = started - Duration::seconds(rng.random_range(60..three_years));
     let bylines = rng.random_range(1..=2);
     let authors: Vec<&(i64, String)> = fixtures.authors.choose_multiple(rng, bylines).collect();
     let names: Vec<String> = authors.iter().map(|(_, name)| name.clone()).collect();
@@ -416,16 +428,16 @@ pub fn articles(db: &Db, photo_key: &str, count: usize, seed: u64) -> anyhow::Re
         // it: one core composes the next batch while the other writes.
         let fixtures = &fixtures;
         scope.spawn(move || {
-            let mut left = count;
-            while left > 0 {
-                let size = BATCH.min(left);
-                let batch = (0..size)
-                    .map(|_| compose(&mut rng, fixtures, started, backend))
+            for first in (0..count).step_by(BATCH) {
+                let batch = (first..count.min(first + BATCH))
+                    .map(|n| {
+                        let published = published_at(&mut rng, started, n, count);
+                        compose(&mut rng, fixtures, published, backend)
+                    })
                     .collect();
                 if to_writer.send(batch).is_err() {
                     return;
                 }
-                left -= size;
             }
         });
         let mut recent = VecDeque::with_capacity(LINK_WINDOW);

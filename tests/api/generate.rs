@@ -42,6 +42,15 @@ pub async fn generated_articles_are_complete_and_searchable(backend: Backend) {
     assert!(last["word_count"].as_i64().unwrap() > 600, "about 700 words");
     assert_eq!(last["tags"].as_array().unwrap().len(), 3);
     assert_eq!(last["related_links"].as_array().unwrap().len(), 3);
+    // Written oldest first, over three years.
+    let first = app.get("/api/v1/articles/1").await.ok_json();
+    let (oldest, newest) = (
+        first["published_at"].as_str().unwrap(),
+        last["published_at"].as_str().unwrap(),
+    );
+    assert!(oldest < newest, "{oldest} before {newest}");
+    let three_years_ago = (chrono::Utc::now() - chrono::Duration::days(3 * 365 + 1)).to_rfc3339();
+    assert!(oldest > three_years_ago.as_str(), "{oldest}");
     let found = app.get("/api/v1/articles?q=ministere").await.ok_json();
     assert!(
         !found["items"].as_array().unwrap().is_empty(),
