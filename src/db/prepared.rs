@@ -23,6 +23,9 @@ use diesel::sql_types::{Bool, HasSqlType, Text};
 
 use super::{Backend, DbConnection, MultiBackend};
 
+/// Its type identifies its SQL to diesel's statement cache: the text differs
+/// only by backend and by the column's value type, both fixed for a given
+/// column on a given connection.
 #[derive(Debug, Clone, QueryId)]
 pub struct AnyOf<C> {
     column: C,
