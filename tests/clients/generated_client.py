@@ -26,10 +26,15 @@ GENERATOR = "openapi-python-client==0.29.1"
 PASSWORD = "une phrase de passe assez longue"
 
 
+# Run as a module of this interpreter: pip may put the script in a folder
+# that is not on PATH.
+GENERATE = [sys.executable, "-m", "openapi_python_client"]
+
+
 def generator():
     try:
-        subprocess.run(["openapi-python-client", "--version"], check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError):
+        subprocess.run([*GENERATE, "--version"], check=True, capture_output=True)
+    except subprocess.CalledProcessError:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GENERATOR], check=True)
 
 
@@ -43,7 +48,7 @@ def main():
     server = None
     try:
         subprocess.run(
-            ["openapi-python-client", "generate", "--path", str(ROOT / "openapi" / "openapi.json"),
+            [*GENERATE, "generate", "--path", str(ROOT / "openapi" / "openapi.json"),
              "--meta", "none", "--output-path", str(work / "client")],
             check=True, capture_output=True,
         )

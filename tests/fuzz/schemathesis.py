@@ -47,8 +47,13 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
+# Run as a module of this interpreter: pip may put the `st` script in a
+# folder that is not on PATH.
+ST = [sys.executable, "-m", "schemathesis.cli"]
+
+
 def ensure_schemathesis():
-    res = subprocess.run(["st", "--version"], capture_output=True, text=True)
+    res = subprocess.run([*ST, "--version"], capture_output=True, text=True)
     if res.returncode == 0 and SCHEMATHESIS.split("==")[1] in res.stdout:
         return
     log(f"installing {SCHEMATHESIS}")
@@ -145,7 +150,7 @@ def fuzz(site, mode, args, token=None):
     """Runs schemathesis once; returns (operations, cases, passed)."""
     report = os.path.join(site.work, f"report-{mode}")
     cmd = [
-        "st", "--config-file", str(pathlib.Path(__file__).with_suffix(".toml")),
+        *ST, "--config-file", str(pathlib.Path(__file__).with_suffix(".toml")),
         "run", site.base + "/openapi.json",
         "--checks", args.checks,
         "--max-examples", str(args.max_examples),
