@@ -1,4 +1,5 @@
-//! The command line: `depeche [serve [--demo]] | migrate | demo | openapi`.
+//! The command line: `depeche [serve [--demo]] | migrate | demo | openapi |
+//! users | generate`. No command serves, with the demo content in development.
 
 use std::process::ExitCode;
 
@@ -6,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::auth::{Role, passwords};
-use crate::config::Settings;
+use crate::config::{Environment, Settings};
 use crate::content::users::{self, NewUser, UserPatch};
 use crate::content::{self, demo, search};
 use crate::db::Db;
@@ -27,7 +28,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the API (the default command).
+    /// Serve the API. Without a command, in development, the API is served
+    /// with the demo content loaded first.
     Serve {
         /// Load the demo content first.
         #[arg(long)]
@@ -180,7 +182,7 @@ fn no_account(email: &str) -> content::Error {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    match execute(cli.command.unwrap_or(Command::Serve { demo: false })) {
+    match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("depeche: {e:#}");
@@ -189,13 +191,17 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn execute(command: Command) -> anyhow::Result<()> {
-    if let Command::Openapi = command {
+fn execute(command: Option<Command>) -> anyhow::Result<()> {
+    if let Some(Command::Openapi) = command {
         print!("{}", openapi::document_json());
         return Ok(());
     }
     let settings = Settings::from_env()?;
     telemetry::init(settings.environment);
+    // `cargo run` alone shows a working site; production serves only what it holds.
+    let command = command.unwrap_or(Command::Serve {
+        demo: settings.environment == Environment::Development,
+    });
     match command {
         Command::Serve { demo } => serve(&settings, Options { demo }),
         Command::Migrate => {
