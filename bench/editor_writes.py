@@ -17,7 +17,7 @@ import json
 import statistics
 import time
 
-from harness import Site
+from harness import Site, write_body
 
 PASSWORD = "benchmark passphrase, long enough"
 
@@ -47,15 +47,8 @@ def main():
             return json.loads(data) if data else None
 
         token = call("POST", "/api/v1/auth/login", {"email": "bench@journal.example", "password": PASSWORD})["access_token"]
-        body = {
-            "kicker": "Banc d’essai",
-            "title": "Le ministère de tutelle et l’OIM signent des conventions",
-            "standfirst": "Deux conventions de partenariat sur les principaux axes de leur collaboration.",
-            "body_html": "<p>" + "Nos compatriotes établis à l’Extérieur sont estimés à des millions. " * 60 + "</p>",
-            "section": "politique",
-            "authors": ["nfamoro-keita"],
-            "tags": ["Migration", "OIM"],
-        }
+        body = write_body("Banc d’essai")
+        body["title"] = body["title"].replace("@@TITLE@@", "Banc d’essai")
         latencies = []
         start = time.perf_counter()
         while time.perf_counter() - start < args.seconds:

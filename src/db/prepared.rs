@@ -7,7 +7,8 @@
 //!
 //! [`fixed`]: SQL text written in the program, with at most one bound value.
 //!
-//! [`any_of`]: `column IN (values)` with the values as one bound parameter.
+//! [`any_of`]: `column IN (values)` with the values as one bound parameter
+//! (`column = ?` for one value).
 //! diesel writes `IN (?, ?, …)` with one parameter per value, a statement
 //! that differs with the number of values and is therefore prepared again at
 //! every execution: several times per article read. Bound as one text value
@@ -23,56 +24,71 @@ use diesel::sql_types::{Bool, HasSqlType, Text};
 
 use super::{Backend, DbConnection, MultiBackend};
 
-/// Its type identifies its SQL to diesel's statement cache: the text differs
-/// only by backend and by the column's value type, both fixed for a given
-/// column on a given connection.
-#[derive(Debug, Clone, QueryId)]
+#[derive(Debug, Clone)]
 pub struct AnyOf<C> {
     column: C,
     backend: Backend,
-    /// The values as the backend reads them.
-    list: String,
-    /// The PostgreSQL array type the list is cast to.
-    array_type: &'static str,
+    /// The one value, or the values as the backend reads a list of them.
+    values: Values,
+    /// The PostgreSQL type of one value.
+    element_type: &'static str,
+}
+
+#[derive(Debug, Clone)]
+enum Values {
+    /// `column = ?`: SQLite uses an index for it where it leaves one aside
+    /// for a list (a section's own articles, newest first).
+    One(String),
+    List(String),
 }
 
 /// `column` is one of `ids`; an empty list matches nothing.
 pub fn any_of<C>(conn: &DbConnection, column: C, ids: &[i64]) -> AnyOf<C> {
-    let items = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let backend = conn.backend();
-    let list = match backend {
-        Backend::Sqlite => format!("[{items}]"),
-        Backend::Postgres => format!("{{{items}}}"),
-    };
-    AnyOf {
-        column,
-        backend,
-        list,
-        array_type: "BIGINT[]",
-    }
+    let values: Vec<String> = ids.iter().map(i64::to_string).collect();
+    any_of_rendered(conn.backend(), column, values, "BIGINT", |v| v.to_owned())
 }
 
 /// `column` is one of `values`; an empty list matches nothing.
 pub fn any_of_text<C, S: AsRef<str>>(conn: &DbConnection, column: C, values: &[S]) -> AnyOf<C> {
+    let values: Vec<String> = values.iter().map(|v| v.as_ref().to_owned()).collect();
     let backend = conn.backend();
-    let values: Vec<&str> = values.iter().map(AsRef::as_ref).collect();
-    let list = match backend {
-        Backend::Sqlite => serde_json::to_string(&values).expect("strings serialise"),
+    any_of_rendered(backend, column, values, "TEXT", move |v| match backend {
+        Backend::Sqlite => serde_json::to_string(v).expect("strings serialise"),
         // Quoted elements: only `"` and `\` need escaping.
-        Backend::Postgres => {
-            let quoted: Vec<String> = values
-                .iter()
-                .map(|v| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
-                .collect();
-            format!("{{{}}}", quoted.join(","))
-        }
+        Backend::Postgres => format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")),
+    })
+}
+
+/// `element` writes one value as a list item for the backend.
+fn any_of_rendered<C>(
+    backend: Backend,
+    column: C,
+    mut values: Vec<String>,
+    element_type: &'static str,
+    element: impl Fn(&str) -> String,
+) -> AnyOf<C> {
+    let values = if values.len() == 1 {
+        Values::One(values.remove(0))
+    } else {
+        let items: Vec<String> = values.iter().map(|v| element(v)).collect();
+        Values::List(match backend {
+            Backend::Sqlite => format!("[{}]", items.join(",")),
+            Backend::Postgres => format!("{{{}}}", items.join(",")),
+        })
     };
     AnyOf {
         column,
         backend,
-        list,
-        array_type: "TEXT[]",
+        values,
+        element_type,
     }
+}
+
+/// Its SQL differs with the number of values: diesel keys its statement
+/// cache by the SQL text, not by the type.
+impl<C> QueryId for AnyOf<C> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
 }
 
 impl<C: Expression> Expression for AnyOf<C> {
@@ -98,18 +114,29 @@ impl<C> AnyOf<C> {
         String: ToSql<Text, DB>,
     {
         self.column.walk_ast(out.reborrow())?;
-        match self.backend {
-            Backend::Sqlite => {
+        match (&self.values, self.backend) {
+            (Values::One(value), Backend::Sqlite) => {
+                out.push_sql(" = ");
+                out.push_bind_param::<Text, String>(value)?;
+            }
+            (Values::List(list), Backend::Sqlite) => {
                 out.push_sql(" IN (SELECT value FROM json_each(");
-                out.push_bind_param::<Text, String>(&self.list)?;
+                out.push_bind_param::<Text, String>(list)?;
                 out.push_sql("))");
             }
-            Backend::Postgres => {
-                out.push_sql(" = ANY(CAST(");
-                out.push_bind_param::<Text, String>(&self.list)?;
+            (Values::One(value), Backend::Postgres) => {
+                out.push_sql(" = CAST(");
+                out.push_bind_param::<Text, String>(value)?;
                 out.push_sql(" AS ");
-                out.push_sql(self.array_type);
-                out.push_sql("))");
+                out.push_sql(self.element_type);
+                out.push_sql(")");
+            }
+            (Values::List(list), Backend::Postgres) => {
+                out.push_sql(" = ANY(CAST(");
+                out.push_bind_param::<Text, String>(list)?;
+                out.push_sql(" AS ");
+                out.push_sql(self.element_type);
+                out.push_sql("[]))");
             }
         }
         Ok(())

@@ -266,12 +266,7 @@ fn filtered(conn: &mut DbConnection, q: &ListQuery) -> Result<BoxedTeasers<'stat
         let Some(ids) = sections::ids_with_children(conn, slug)? else {
             return Ok(sql.filter(none));
         };
-        // A section without subsections, the usual case, is read through
-        // its own index, which SQLite leaves aside for a list of sections.
-        sql = match ids.as_slice() {
-            [one] => sql.filter(articles::section_id.eq(*one)),
-            _ => sql.filter(any_of(conn, articles::section_id, &ids)),
-        };
+        sql = sql.filter(any_of(conn, articles::section_id, &ids));
     }
     if let Some(slug) = &q.author {
         let Some(id) = authors::id_of(conn, slug)? else {
